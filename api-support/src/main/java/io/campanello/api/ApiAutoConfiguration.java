@@ -1,0 +1,37 @@
+package io.campanello.api;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+
+/** The REST edge of a Campanello service: API keys, tenants, problem+json errors. */
+@AutoConfiguration
+@EnableConfigurationProperties(ApiProperties.class)
+@Import(ProblemAdvice.class)
+public class ApiAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiAutoConfiguration.class);
+
+    @Bean
+    ApiKeyFilter apiKeyFilter(ApiProperties properties) {
+        if (properties.key() == null || properties.key().isBlank()) {
+            log.warn("no API key configured (campanello.api.key / CAMPANELLO_API_KEY): every /v1 call is refused");
+        }
+        return new ApiKeyFilter(properties);
+    }
+
+    @Bean
+    WebFluxConfigurer tenantArguments() {
+        return new WebFluxConfigurer() {
+            @Override
+            public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
+                configurer.addCustomResolver(new TenantArgumentResolver());
+            }
+        };
+    }
+}

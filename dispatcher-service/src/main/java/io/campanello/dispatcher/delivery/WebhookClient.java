@@ -1,0 +1,41 @@
+package io.campanello.dispatcher.delivery;
+
+import io.campanello.dispatcher.DispatcherProperties;
+import io.netty.channel.ChannelOption;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/** POSTs one signed request with reactor-netty and classifies what came back. Redirects are not followed. */
+@Component
+class WebhookClient {
+
+    private final HttpClient http;
+
+    WebhookClient(DispatcherProperties properties) {
+        this.http = HttpClient.create(ConnectionProvider.builder("webhooks")
+                        .maxConnections(500)
+                        .maxIdleTime(Duration.ofSeconds(30))
+                        .build())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        properties.connectTimeout().toMillis())
+                .responseTimeout(properties.responseTimeout())
+                .followRedirect(false);
+    }
+
+    Mono<DeliveryOutcome> post(URI url, Map<String, String> headers, byte[] body) {
+        return http.headers(h -> headers.forEach(h::set))
+                .post()
+                .uri(url)
+                .send(ByteBufFlux.fromInbound(Mono.just(body)))
+                .responseSingle((response, content) -> content.asByteArray()
+                        .defaultIfEmpty(new byte[0])
+                        .map(ignored -> Outcomes.ofStatus(response.status().code())))
+                .onErrorResume(error -> Mono.just(Outcomes.ofError(error)));
+    }
+}

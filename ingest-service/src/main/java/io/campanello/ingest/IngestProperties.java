@@ -1,0 +1,25 @@
+package io.campanello.ingest;
+
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the ingest service ({@code campanello.ingest.*}).
+ *
+ * @param maxEventSize the largest request body or source record accepted
+ * @param writeTimeout how long a request waits for Kafka to acknowledge its event before answering 503
+ * @param sourceTopics topics on which business systems produce events as JSON; none by default
+ * @param sourceTenant the tenant whose events the source topics carry
+ */
+@Validated
+@ConfigurationProperties("campanello.ingest")
+public record IngestProperties(
+        @DefaultValue("256KB") DataSize maxEventSize,
+        @DefaultValue("10s") Duration writeTimeout,
+        @DefaultValue List<String> sourceTopics,
+        @NotBlank @DefaultValue("default") String sourceTenant) {}

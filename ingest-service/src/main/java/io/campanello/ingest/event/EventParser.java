@@ -1,0 +1,137 @@
+package io.campanello.ingest.event;
+
+import io.campanello.schemas.Ids;
+import io.campanello.schemas.v1.EventEnvelope;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Reads an event in CloudEvents' JSON shape ({@code type} required; {@code id}, {@code source}, {@code subject},
+ * {@code time}, {@code datacontenttype}, {@code data} optional; other scalar attributes kept as extensions) into
+ * an envelope. The same shape is accepted over HTTP and on source topics.
+ */
+@Component
+public class EventParser {
+
+    private static final Set<String> KNOWN =
+            Set.of("id", "type", "source", "subject", "time", "datacontenttype", "data", "specversion", "dataschema");
+    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
+    private static final int MAX_TYPE_LENGTH = 200;
+
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public EventParser(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Parses one event for a tenant; the message of a failure never echoes the payload. */
+    public EventEnvelope parse(byte[] body, String tenant) throws InvalidEventException {
+        JsonNode root = readJson(body);
+        if (!root.isObject()) {
+            throw new InvalidEventException("invalid_event", "an event is a JSON object");
+        }
+        String type = requiredString(root, "type");
+        if (type.length() > MAX_TYPE_LENGTH) {
+            throw new InvalidEventException("invalid_event", "type is longer than " + MAX_TYPE_LENGTH + " characters");
+        }
+        Instant now = clock.instant();
+        JsonNode data = root.get("data");
+        return EventEnvelope.newBuilder()
+                .setId(Ids.newEventId())
+                .setTenant(tenant)
+                .setType(type)
+                .setSource(optionalString(root, "source"))
+                .setSubject(optionalString(root, "subject"))
+                .setProducerId(optionalString(root, "id"))
+                .setTime(time(root, now))
+                .setReceivedAt(now)
+                .setDataContentType(optionalString(root, "datacontenttype"))
+                .setData(data == null || data.isNull() ? null : json.writeValueAsString(data))
+                .setAttributes(extensions(root))
+                .build();
+    }
+
+    private JsonNode readJson(byte[] body) throws InvalidEventException {
+        if (body.length == 0) {
+            throw new InvalidEventException("invalid_json", "the body is empty; an event is a JSON object");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new InvalidEventException("invalid_json", "the body is not valid JSON" + where);
+        }
+    }
+
+    private static String requiredString(JsonNode root, String name) throws InvalidEventException {
+        JsonNode node = root.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException("invalid_event", "'" + name + "' is required");
+        }
+        if (!node.isString() || node.stringValue().isBlank()) {
+            throw new InvalidEventException("invalid_event", "'" + name + "' must be a non-empty string");
+        }
+        return node.stringValue();
+    }
+
+    private static String optionalString(JsonNode root, String name) throws InvalidEventException {
+        JsonNode node = root.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw new InvalidEventException("invalid_event", "'" + name + "' must be a string");
+        }
+        return node.stringValue();
+    }
+
+    private static Instant time(JsonNode root, Instant now) throws InvalidEventException {
+        String time = optionalString(root, "time");
+        if (time == null) {
+            return now;
+        }
+        try {
+            return OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("invalid_event", "'time' must be an RFC 3339 timestamp");
+        }
+    }
+
+    private static Map<String, String> extensions(JsonNode root) throws InvalidEventException {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> property : root.properties()) {
+            String name = property.getKey();
+            if (KNOWN.contains(name)) {
+                continue;
+            }
+            if (!EXTENSION_NAME.matcher(name).matches() || !property.getValue().isValueNode()) {
+                throw new InvalidEventException(
+                        "invalid_event",
+                        "unknown attribute '" + abbreviate(name)
+                                + "': extension attributes are 1-20 lowercase letters or digits with a scalar value");
+            }
+            if (!property.getValue().isNull()) {
+                attributes.put(name, property.getValue().asString());
+            }
+        }
+        return attributes;
+    }
+
+    private static String abbreviate(String name) {
+        return name.length() <= 40 ? name : name.substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,78 @@
+package io.campanello.schemas;
+
+import io.campanello.schemas.v1.DeadLetter;
+import io.campanello.schemas.v1.DeliveryAttempt;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EventEnvelope;
+import io.campanello.schemas.v1.Subscription;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads any of Campanello's records written with single-object encoding; the schema fingerprint in each record
+ * says which type it is. Bytes that are not such a record fail with a {@link SerializationException}: consumers
+ * wrap this deserializer in an error-handling one, so such a record is dead-lettered, never retried forever.
+ */
+public final class AvroDeserializer implements Deserializer<SpecificRecord> {
+
+    /** Every record type Campanello writes to a topic. Older schema versions are added here as they appear. */
+    public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
+            EventEnvelope.class, Subscription.class, DeliveryTask.class, DeliveryAttempt.class, DeadLetter.class);
+
+    private static final int HEADER_LENGTH = 10;
+    private static final byte MAGIC_0 = (byte) 0xC3;
+    private static final byte MAGIC_1 = (byte) 0x01;
+
+    private final Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> decoders = new HashMap<>();
+
+    public AvroDeserializer() {
+        AvroTrust.install();
+        for (Class<? extends SpecificRecord> type : RECORD_TYPES) {
+            var schema = SpecificData.get().getSchema(type);
+            decoders.put(
+                    SchemaNormalization.parsingFingerprint64(schema),
+                    new BinaryMessageDecoder<>(SpecificData.get(), schema));
+        }
+    }
+
+    @Override
+    public SpecificRecord deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length < HEADER_LENGTH || data[0] != MAGIC_0 || data[1] != MAGIC_1) {
+            throw new SerializationException("not an Avro single-object encoded record on " + topic);
+        }
+        long fingerprint =
+                ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        BinaryMessageDecoder<? extends SpecificRecord> decoder = decoders.get(fingerprint);
+        if (decoder == null) {
+            throw new SerializationException("record with unknown schema fingerprint " + fingerprint + " on " + topic);
+        }
+        try {
+            return decoder.decode(ByteBuffer.wrap(data));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("unreadable record on " + topic, e);
+        }
+    }
+
+    /** Reads a record that must be of the given type. */
+    public <T extends SpecificRecord> T deserialize(String topic, byte[] data, Class<T> type) {
+        SpecificRecord record = deserialize(topic, data);
+        if (record != null && !type.isInstance(record)) {
+            throw new SerializationException("expected " + type.getSimpleName() + " but found "
+                    + record.getSchema().getName() + " on " + topic);
+        }
+        return type.cast(record);
+    }
+}

@@ -1,0 +1,40 @@
+package io.campanello.schemas;
+
+/**
+ * Names of the Kafka headers Campanello writes, readable with any Kafka tool (kcat -J shows them).
+ * Values are UTF-8 strings.
+ */
+public final class KafkaHeaders {
+
+    /** Why a record is on a dead-letter topic: exhausted, permanent_status, unreadable, … */
+    public static final String DEAD_LETTER_REASON = "campanello-dlq-reason";
+
+    /** The class of the error that sent a record to a dead-letter topic. */
+    public static final String ERROR_CLASS = "campanello-error-class";
+
+    /** A short message of that error; never contains a payload or a secret. */
+    public static final String ERROR_MESSAGE = "campanello-error-message";
+
+    /** The topic the record was read from before it was dead-lettered. */
+    public static final String ORIGINAL_TOPIC = "campanello-original-topic";
+
+    /** Partition of the original record. */
+    public static final String ORIGINAL_PARTITION = "campanello-original-partition";
+
+    /** Offset of the original record. */
+    public static final String ORIGINAL_OFFSET = "campanello-original-offset";
+
+    /** HTTP status of the last attempt of a dead-lettered delivery, when one was received. */
+    public static final String LAST_STATUS = "campanello-last-status";
+
+    /** Number of attempts made before a delivery was dead-lettered. */
+    public static final String ATTEMPTS = "campanello-attempts";
+
+    /** Due time of a task on a retry tier, ISO-8601 (the Avro value carries it too). */
+    public static final String NOT_BEFORE = "campanello-not-before";
+
+    /** The tenant of the record. */
+    public static final String TENANT = "campanello-tenant";
+
+    private KafkaHeaders() {}
+}

@@ -1,0 +1,75 @@
+package io.campanello.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EventEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+    private static final Instant TIME = Instant.parse("2026-11-23T10:15:30.123Z");
+
+    static EventEnvelope event() {
+        return EventEnvelope.newBuilder()
+                .setId("evt_1")
+                .setTenant("default")
+                .setType("order.created")
+                .setSubject("order-42")
+                .setTime(TIME)
+                .setReceivedAt(TIME)
+                .setData("{\"amount\":150}")
+                .setAttributes(Map.of("region", "eu"))
+                .build();
+    }
+
+    @Test
+    void writesSingleObjectEncodingAndReadsItBack() {
+        DeliveryTask task = DeliveryTask.newBuilder()
+                .setDeliveryId("dlv_1")
+                .setSubscriptionId("sub_1")
+                .setTenant("default")
+                .setEvent(event())
+                .setAttempts(2)
+                .setNotBefore(TIME.plusSeconds(5))
+                .build();
+
+        byte[] bytes = new AvroSerializer().serialize("t", task);
+
+        assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        DeliveryTask read = new AvroDeserializer().deserialize("t", bytes, DeliveryTask.class);
+        assertThat(read).isEqualTo(task);
+        assertThat(read.getEvent().getAttributes()).containsEntry("region", "eu");
+    }
+
+    @Test
+    void refusesBytesThatAreNotItsRecordType() {
+        byte[] envelope = new AvroSerializer().serialize("t", event());
+        AvroDeserializer deserializer = new AvroDeserializer();
+
+        assertThat(deserializer.deserialize("t", envelope)).isEqualTo(event());
+        assertThatThrownBy(() -> deserializer.deserialize("t", envelope, DeliveryTask.class))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("DeliveryTask");
+        assertThatThrownBy(() -> deserializer.deserialize("t", "{\"type\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class);
+        byte[] truncated = java.util.Arrays.copyOf(envelope, envelope.length - 3);
+        assertThatThrownBy(() -> deserializer.deserialize("t", truncated)).isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void namesRetryTiersByTheirDelay() {
+        assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofSeconds(5))).isEqualTo("webhooks.retry.5s");
+        assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofMinutes(2))).isEqualTo("webhooks.retry.2m");
+        assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofHours(6))).isEqualTo("webhooks.retry.6h");
+        assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofMillis(1500)))
+                .isEqualTo("webhooks.retry.1500ms");
+    }
+}

@@ -1,0 +1,54 @@
+package io.campanello.standalone;
+
+import java.time.Duration;
+
+/** What the standalone prints once it is ready: where everything is, the API key, and commands to copy. */
+final class Quickstart {
+
+    private Quickstart() {}
+
+    static String text(StandaloneSettings s, Duration startup) {
+        String keyLine = s.apiKeyGenerated()
+                ? s.apiKey() + "   (generated; set CAMPANELLO_API_KEY to choose one)"
+                : "from CAMPANELLO_API_KEY";
+        String export = s.apiKeyGenerated() ? "export CAMPANELLO_API_KEY=" + s.apiKey() + "\n\n  " : "";
+        return """
+
+                Campanello is ready (started in %.1f s). Ctrl-C stops it.
+
+                  Kafka          127.0.0.1:%d   (data in %s)
+                  ingest         http://localhost:%d/v1/events
+                  subscriptions  http://localhost:%d/v1/subscriptions
+                  dispatcher     http://localhost:%d/actuator/health
+                  retry          http://localhost:%d/actuator/health
+                  inspector      http://localhost:%d/requests   (a local receiver: POST anything to it)
+                  API key        %s
+
+                Try it:
+
+                  %scurl -s -X POST http://localhost:%d/v1/subscriptions \\
+                    -H "Authorization: Bearer $CAMPANELLO_API_KEY" -H 'Content-Type: application/json' \\
+                    -d '{"url": "http://localhost:%d/hooks/demo", "eventTypes": ["order.*"]}'
+
+                  curl -s -X POST http://localhost:%d/v1/events \\
+                    -H "Authorization: Bearer $CAMPANELLO_API_KEY" -H 'Content-Type: application/json' \\
+                    -d '{"type": "order.created", "subject": "order-42", "data": {"amount": 150}}'
+
+                  curl -s http://localhost:%d/requests
+                """.formatted(
+                        startup.toMillis() / 1000.0,
+                        s.kafkaPort(),
+                        s.dataDir().toAbsolutePath().normalize(),
+                        s.ingestPort(),
+                        s.subscriptionsPort(),
+                        s.dispatcherPort(),
+                        s.retryPort(),
+                        s.inspectorPort(),
+                        keyLine,
+                        export,
+                        s.subscriptionsPort(),
+                        s.inspectorPort(),
+                        s.ingestPort(),
+                        s.inspectorPort());
+    }
+}

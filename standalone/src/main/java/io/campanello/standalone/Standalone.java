@@ -1,0 +1,86 @@
+package io.campanello.standalone;
+
+import io.campanello.dispatcher.DispatcherApplication;
+import io.campanello.ingest.IngestApplication;
+import io.campanello.retry.RetryApplication;
+import io.campanello.subscription.SubscriptionApplication;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One command, one machine: Apache Kafka's broker (KRaft) and the four services in one JVM, plus a local receiver
+ * to try it with. {@code java -jar standalone/target/campanello-standalone.jar}; Ctrl-C stops everything.
+ */
+public final class Standalone implements AutoCloseable {
+
+    private final EmbeddedBroker broker;
+    private final Inspector inspector;
+    private final List<ConfigurableApplicationContext> services;
+
+    private Standalone(EmbeddedBroker broker, Inspector inspector, List<ConfigurableApplicationContext> services) {
+        this.broker = broker;
+        this.inspector = inspector;
+        this.services = services;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long started = System.nanoTime();
+        StandaloneSettings settings = StandaloneSettings.fromEnvironment(System.getenv());
+        Standalone standalone = start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "campanello-shutdown"));
+        System.out.println(Quickstart.text(settings, Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    static Standalone start(StandaloneSettings settings) throws Exception {
+        EmbeddedBroker broker =
+                EmbeddedBroker.start(settings.dataDir(), settings.kafkaPort(), settings.controllerPort());
+        List<ConfigurableApplicationContext> services = new ArrayList<>();
+        try {
+            services.add(run(SubscriptionApplication::application, settings, broker, settings.subscriptionsPort()));
+            services.add(run(IngestApplication::application, settings, broker, settings.ingestPort()));
+            services.add(run(DispatcherApplication::application, settings, broker, settings.dispatcherPort()));
+            services.add(run(RetryApplication::application, settings, broker, settings.retryPort()));
+            return new Standalone(broker, Inspector.start(settings.inspectorPort()), services);
+        } catch (RuntimeException e) {
+            Collections.reverse(services);
+            services.forEach(ConfigurableApplicationContext::close);
+            broker.close();
+            throw e;
+        }
+    }
+
+    private static ConfigurableApplicationContext run(
+            Supplier<SpringApplicationBuilder> application,
+            StandaloneSettings settings,
+            EmbeddedBroker broker,
+            int port) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--campanello.api.key=" + settings.apiKey(),
+                "--campanello.kafka.replication-factor=1",
+                "--spring.main.banner-mode=off"));
+        arguments.addAll(settings.extraArguments());
+        return application.get().run(arguments.toArray(String[]::new));
+    }
+
+    int inspectorPort() {
+        return inspector.port();
+    }
+
+    /** Stops the services first, so that they commit what they finished, then the broker. */
+    @Override
+    public synchronized void close() {
+        inspector.close();
+        List<ConfigurableApplicationContext> reversed = new ArrayList<>(services);
+        Collections.reverse(reversed);
+        reversed.forEach(ConfigurableApplicationContext::close);
+        services.clear();
+        broker.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.campanello.standalone;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the standalone puts its data and which ports it uses. {@link #fromEnvironment} reads
+ * {@code CAMPANELLO_DATA_DIR} and {@code CAMPANELLO_API_KEY}; the ports are the documented ones.
+ */
+record StandaloneSettings(
+        Path dataDir,
+        int kafkaPort,
+        int controllerPort,
+        int ingestPort,
+        int subscriptionsPort,
+        int dispatcherPort,
+        int retryPort,
+        int inspectorPort,
+        String apiKey,
+        boolean apiKeyGenerated,
+        List<String> extraArguments) {
+
+    static StandaloneSettings fromEnvironment(Map<String, String> env) {
+        String key = env.get("CAMPANELLO_API_KEY");
+        boolean generated = key == null || key.isBlank();
+        return new StandaloneSettings(
+                Path.of(env.getOrDefault("CAMPANELLO_DATA_DIR", ".campanello/data")),
+                9092,
+                9093,
+                8081,
+                8082,
+                8083,
+                8084,
+                8090,
+                generated ? generateApiKey() : key,
+                generated,
+                List.of());
+    }
+
+    static String generateApiKey() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "cmp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "StandaloneSettings[dataDir=" + dataDir + ", kafkaPort=" + kafkaPort + ", apiKey=***]";
+    }
+}

@@ -41,13 +41,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     /** Framework errors (unknown path, wrong method, unreadable body) keep Spring's problem and get a code. */
     @Override
-    protected Mono<ResponseEntity<Object>> handleExceptionInternal(
-            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         if (body instanceof ProblemDetail problem
                 && (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE))) {
             problem.setProperty(Problems.CODE, Problems.codeFor(status));
         }
-        return super.handleExceptionInternal(ex, body, headers, status, exchange);
+        return super.createResponseEntity(body, headers, status, exchange);
     }
 
     private static ResponseEntity<ProblemDetail> problem(ProblemDetail problem) {

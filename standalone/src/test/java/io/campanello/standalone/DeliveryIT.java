@@ -1,0 +1,185 @@
+package io.campanello.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.KafkaHeaders;
+import io.campanello.schemas.Topics;
+import io.campanello.schemas.v1.DeadLetter;
+import io.campanello.schemas.v1.DeadLetterReason;
+import io.campanello.signature.Webhook;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole path on a real broker and real HTTP, as a user drives it: subscribe over the REST API, send an event
+ * over HTTP or on a source topic, and see the receiver get a POST whose signature verifies.
+ */
+class DeliveryIT {
+
+    private static final String SOURCE_TOPIC = "erp.orders";
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+
+    static StandaloneSettings settings;
+    static Standalone standalone;
+    static Api api;
+    static TestReceiver receiver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        settings = TestStandalones.settings(
+                dataDir,
+                List.of("--campanello.kafka.retry-delays=1s,2s", "--campanello.ingest.source-topics=" + SOURCE_TOPIC));
+        standalone = Standalone.start(settings);
+        api = new Api(TestStandalones.API_KEY);
+        receiver = new TestReceiver();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+        standalone.close();
+    }
+
+    private static String uniqueType() {
+        return "order.created." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static JsonNode subscribe(String path, String eventType) {
+        Api.Response created = api.post(
+                "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
+                "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"" + eventType + "\"]}");
+        assertThat(created.status()).isEqualTo(201);
+        return created.body();
+    }
+
+    private static String send(String eventJson) {
+        Api.Response accepted = api.post("http://localhost:" + settings.ingestPort() + "/v1/events", eventJson);
+        assertThat(accepted.status()).isEqualTo(202);
+        return accepted.body().get("id").stringValue();
+    }
+
+    @Test
+    void anEventSentOverHttpReachesTheSubscriberSignedWithItsSecret() {
+        String type = uniqueType();
+        JsonNode subscription = subscribe("/signed", type);
+        String secret = subscription.get("secret").stringValue();
+        assertThat(secret).startsWith("whsec_");
+
+        String eventId = send("{\"type\": \"" + type + "\", \"subject\": \"order-42\", \"data\": {\"amount\": 150}}");
+
+        await().atMost(DELIVERY).until(() -> receiver.received("/signed").size() == 1);
+        TestReceiver.Received call = receiver.received("/signed").get(0);
+        assertThat(call.header("content-type")).isEqualTo("application/json");
+        assertThat(call.header("webhook-id")).startsWith("dlv_");
+        assertThatCode(() -> new Webhook(secret).verify(call.body(), call.headers()))
+                .doesNotThrowAnyException();
+        JsonNode body = JsonMapper.builder().build().readTree(call.body());
+        assertThat(body.get("id").stringValue()).isEqualTo(eventId);
+        assertThat(body.get("type").stringValue()).isEqualTo(type);
+        assertThat(body.get("subject").stringValue()).isEqualTo("order-42");
+        assertThat(body.get("data").get("amount").intValue()).isEqualTo(150);
+    }
+
+    @Test
+    void anEventProducedOnASourceTopicIsDelivered() {
+        String type = uniqueType();
+        subscribe("/from-topic", type);
+
+        try (var producer = new KafkaProducer<String, String>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort()),
+                new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(
+                    SOURCE_TOPIC, "order-7", "{\"type\": \"" + type + "\", \"subject\": \"order-7\"}"));
+        }
+
+        await().atMost(DELIVERY).until(() -> receiver.received("/from-topic").size() == 1);
+        assertThat(receiver.received("/from-topic").get(0).bodyText()).contains("\"subject\":\"order-7\"");
+    }
+
+    @Test
+    void aDeliveryThatFailsOnceIsRetriedWithTheSameWebhookId() {
+        String type = uniqueType();
+        subscribe("/flaky", type);
+        receiver.thenAnswer(500);
+
+        send("{\"type\": \"" + type + "\"}");
+
+        await().atMost(DELIVERY).until(() -> receiver.received("/flaky").size() == 2);
+        List<TestReceiver.Received> calls = receiver.received("/flaky");
+        assertThat(calls.get(0).answeredWith()).isEqualTo(500);
+        assertThat(calls.get(1).answeredWith()).isEqualTo(204);
+        assertThat(calls.get(1).header("webhook-id")).isEqualTo(calls.get(0).header("webhook-id"));
+    }
+
+    @Test
+    void aDeliveryThatAlwaysFailsEndsAsADeadLetterWithItsReason() {
+        String type = uniqueType();
+        String subscriptionId = subscribe("/always-failing", type).get("id").stringValue();
+        receiver.thenAnswer(503, 503, 503);
+
+        send("{\"type\": \"" + type + "\"}");
+
+        ConsumerRecord<String, byte[]> record = awaitDeadLetter(subscriptionId);
+        DeadLetter deadLetter = new AvroDeserializer().deserialize(Topics.DLQ, record.value(), DeadLetter.class);
+        assertThat(deadLetter.getReason()).isEqualTo(DeadLetterReason.EXHAUSTED);
+        assertThat(deadLetter.getTask().getAttempts()).isEqualTo(3);
+        assertThat(deadLetter.getTask().getLastStatus()).isEqualTo(503);
+        assertThat(header(record, KafkaHeaders.DEAD_LETTER_REASON)).isEqualTo("exhausted");
+        assertThat(header(record, KafkaHeaders.LAST_STATUS)).isEqualTo("503");
+        assertThat(receiver.received("/always-failing")).hasSize(3);
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitDeadLetter(String subscriptionId) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DLQ));
+            await().atMost(DELIVERY).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (subscriptionId.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+        }
+        return found.get(0);
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,38 @@
+package io.campanello.standalone;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Standalone settings for tests: free ports on this machine, so a developer's running standalone is not in the way. */
+final class TestStandalones {
+
+    static final String API_KEY = "cmp_test_key";
+
+    private TestStandalones() {}
+
+    static StandaloneSettings settings(Path dataDir, List<String> extraArguments) {
+        return new StandaloneSettings(
+                dataDir,
+                freePort(),
+                freePort(),
+                freePort(),
+                freePort(),
+                freePort(),
+                freePort(),
+                freePort(),
+                API_KEY,
+                false,
+                extraArguments);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.campanello.subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.AvroSerializer;
+import io.campanello.schemas.Ids;
+import io.campanello.schemas.Topics;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EventEnvelope;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The subscription service as it runs: its own process state is only a copy of the compacted topic. */
+@EmbeddedKafka(partitions = 1)
+class SubscriptionsIT {
+
+    private static final String KEY = "cmp_subscriptions_test";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ConfigurableApplicationContext service;
+    private EmbeddedKafkaBroker broker;
+
+    @BeforeEach
+    void start(EmbeddedKafkaBroker broker) {
+        this.broker = broker;
+        service = startService();
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    private ConfigurableApplicationContext startService() {
+        return SubscriptionApplication.application()
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                        "--campanello.api.key=" + KEY,
+                        "--spring.main.banner-mode=off");
+    }
+
+    private String base() {
+        return "http://localhost:" + service.getEnvironment().getProperty("local.server.port") + "/v1/subscriptions";
+    }
+
+    private record Answer(int status, JsonNode body, String contentType) {}
+
+    private Answer call(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                request.header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(
+                response.statusCode(),
+                response.body().isEmpty() ? null : JSON.readTree(response.body()),
+                response.headers().firstValue("content-type").orElse(""));
+    }
+
+    private Answer create(String json) throws IOException, InterruptedException {
+        return call(HttpRequest.newBuilder(URI.create(base()))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private Answer get(String id) throws IOException, InterruptedException {
+        return call(HttpRequest.newBuilder(URI.create(base() + "/" + id)).GET());
+    }
+
+    @Test
+    void aSubscriptionSurvivesARestartOfTheService() throws Exception {
+        Answer created = create("{\"url\": \"https://hooks.example.com/orders\", \"eventTypes\": [\"order.*\"]}");
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.body().get("id").stringValue();
+        assertThat(created.body().get("secret").stringValue()).startsWith("whsec_");
+
+        service.close();
+        service = startService();
+
+        Answer read = get(id);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body().get("url").stringValue()).isEqualTo("https://hooks.example.com/orders");
+        assertThat(read.body().get("eventTypes").get(0).stringValue()).isEqualTo("order.*");
+        assertThat(read.body().has("secret"))
+                .as("the secret is shown only at creation")
+                .isFalse();
+        assertThat(call(HttpRequest.newBuilder(URI.create(base())).GET()).body().findValuesAsString("id"))
+                .contains(id);
+    }
+
+    @Test
+    void theMatcherWritesOneTaskPerMatchingSubscriptionKeyedBySubscription() throws Exception {
+        String type = "invoice." + UUID.randomUUID().toString().substring(0, 8);
+        String exact = create("{\"url\": \"https://a.example.com\", \"eventTypes\": [\"" + type + ".paid\"]}")
+                .body()
+                .get("id")
+                .stringValue();
+        String wildcard = create("{\"url\": \"https://b.example.com\", \"eventTypes\": [\"" + type + ".*\"]}")
+                .body()
+                .get("id")
+                .stringValue();
+        String other = create("{\"url\": \"https://c.example.com\", \"eventTypes\": [\"" + type + ".voided\"]}")
+                .body()
+                .get("id")
+                .stringValue();
+        EventEnvelope event = EventEnvelope.newBuilder()
+                .setId(Ids.newEventId())
+                .setTenant("default")
+                .setType(type + ".paid")
+                .setTime(Instant.now())
+                .setReceivedAt(Instant.now())
+                .build();
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                new StringSerializer(),
+                new AvroSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, "default/" + event.getId(), event));
+        }
+
+        List<DeliveryTask> tasks = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.getBrokersAsString(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DELIVERIES));
+            AvroDeserializer avro = new AvroDeserializer();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    DeliveryTask task = avro.deserialize(Topics.DELIVERIES, r.value(), DeliveryTask.class);
+                    assertThat(r.key()).isEqualTo(task.getSubscriptionId());
+                    if (task.getEvent().getId().equals(event.getId())) {
+                        tasks.add(task);
+                    }
+                });
+                return tasks.size() >= 2;
+            });
+        }
+        assertThat(tasks).extracting(DeliveryTask::getSubscriptionId).containsExactlyInAnyOrder(exact, wildcard);
+        assertThat(tasks).extracting(DeliveryTask::getSubscriptionId).doesNotContain(other);
+        assertThat(tasks)
+                .allSatisfy(task -> assertThat(task.getDeliveryId())
+                        .isEqualTo(Ids.deliveryId(event.getId(), task.getSubscriptionId())));
+    }
+
+    @Test
+    void refusesSubscriptionsThatCannotBeDelivered() throws Exception {
+        for (String body : List.of(
+                "{\"eventTypes\": [\"order.created\"]}",
+                "{\"url\": \"\", \"eventTypes\": [\"order.created\"]}",
+                "{\"url\": \"ftp://files.example.com/in\", \"eventTypes\": [\"order.created\"]}",
+                "{\"url\": \"not a url\", \"eventTypes\": [\"order.created\"]}",
+                "{\"url\": \"https://hooks.example.com\", \"eventTypes\": []}",
+                "{\"url\": \"https://hooks.example.com\"}",
+                "{\"url\": \"https://hooks.example.com\", \"eventTypes\": [\"order.*.created\"]}")) {
+            Answer refused = create(body);
+            assertThat(refused.status()).as(body).isEqualTo(400);
+            assertThat(refused.contentType()).as(body).startsWith("application/problem+json");
+            assertThat(refused.body().get("code").stringValue()).as(body).isEqualTo("invalid_subscription");
+        }
+        Answer malformed = create("{\"url\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().get("code").stringValue()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void anUnknownOrDeletedSubscriptionIsNotFound() throws Exception {
+        Answer unknown = get(Ids.newSubscriptionId());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("code").stringValue()).isEqualTo("subscription_not_found");
+
+        String id = create("{\"url\": \"https://hooks.example.com\", \"eventTypes\": [\"a.b\"]}")
+                .body()
+                .get("id")
+                .stringValue();
+        Answer deleted =
+                call(HttpRequest.newBuilder(URI.create(base() + "/" + id)).DELETE());
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(get(id).status()).isEqualTo(404);
+
+        service.close();
+        service = startService();
+        assertThat(get(id).status())
+                .as("the tombstone is the source of truth too")
+                .isEqualTo(404);
+    }
+}

@@ -1,0 +1,41 @@
+package io.campanello.dispatcher.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OutcomesTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {200, 201, 202, 204, 299})
+    void twoHundredsAreDelivered(int status) {
+        assertThat(Outcomes.ofStatus(status)).isEqualTo(new DeliveryOutcome.Delivered(status));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {301, 302, 400, 404, 410, 429, 500, 502, 503})
+    void everyOtherStatusIsRetried(int status) {
+        assertThat(Outcomes.ofStatus(status)).isEqualTo(new DeliveryOutcome.RetryableFailure(status, null));
+    }
+
+    @Test
+    void transportFailuresAreRetriedWithTheirKind() {
+        assertThat(Outcomes.ofError(new ConnectException("refused")))
+                .isEqualTo(new DeliveryOutcome.RetryableFailure(null, "connection_refused"));
+        assertThat(Outcomes.ofError(new IOException("wrapped", new TimeoutException())))
+                .isEqualTo(new DeliveryOutcome.RetryableFailure(null, "timeout"));
+        assertThat(Outcomes.ofError(new UnknownHostException("nowhere.invalid")))
+                .isEqualTo(new DeliveryOutcome.RetryableFailure(null, "dns_failure"));
+        assertThat(Outcomes.ofError(new SSLHandshakeException("bad certificate")))
+                .isEqualTo(new DeliveryOutcome.RetryableFailure(null, "tls_failure"));
+        assertThat(Outcomes.ofError(new IllegalStateException("something else")))
+                .isEqualTo(new DeliveryOutcome.RetryableFailure(null, "connection_error"));
+    }
+}

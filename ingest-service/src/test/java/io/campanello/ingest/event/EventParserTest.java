@@ -1,0 +1,84 @@
+package io.campanello.ingest.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.campanello.schemas.v1.EventEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.json.JsonMapper;
+
+class EventParserTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+
+    private final EventParser parser = new EventParser(JsonMapper.builder().build(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private EventEnvelope parse(String json) throws InvalidEventException {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), "acme");
+    }
+
+    @Test
+    void readsCloudEventsAttributesAndKeepsExtensions() throws Exception {
+        EventEnvelope event = parse("{\"specversion\": \"1.0\", \"id\": \"A-1\", \"type\": \"order.created\","
+                + " \"source\": \"/erp\", \"subject\": \"order-42\", \"time\": \"2026-11-23T10:00:00+01:00\","
+                + " \"datacontenttype\": \"application/json\", \"region\": \"eu\", \"priority\": 3,"
+                + " \"data\": {\"amount\": 150, \"items\": [1, 2]}}");
+
+        assertThat(event.getId()).startsWith("evt_");
+        assertThat(event.getTenant()).isEqualTo("acme");
+        assertThat(event.getType()).isEqualTo("order.created");
+        assertThat(event.getProducerId()).isEqualTo("A-1");
+        assertThat(event.getSource()).isEqualTo("/erp");
+        assertThat(event.getSubject()).isEqualTo("order-42");
+        assertThat(event.getTime()).isEqualTo(Instant.parse("2026-11-23T09:00:00Z"));
+        assertThat(event.getReceivedAt()).isEqualTo(NOW);
+        assertThat(event.getData()).isEqualTo("{\"amount\":150,\"items\":[1,2]}");
+        assertThat(event.getAttributes()).containsEntry("region", "eu").containsEntry("priority", "3");
+    }
+
+    @Test
+    void needsOnlyAType() throws Exception {
+        EventEnvelope event = parse("{\"type\": \"ping\"}");
+
+        assertThat(event.getTime()).isEqualTo(NOW);
+        assertThat(event.getSubject()).isNull();
+        assertThat(event.getData()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "``                                  | invalid_json  | the body is empty",
+                "{\"type\":                           | invalid_json  | the body is not valid JSON at line 1",
+                "[]                                  | invalid_event | an event is a JSON object",
+                "{\"subject\": \"x\"}                | invalid_event | 'type' is required",
+                "{\"type\": \"\"}                    | invalid_event | 'type' must be a non-empty string",
+                "{\"type\": 7}                       | invalid_event | 'type' must be a non-empty string",
+                "{\"type\": \"a\", \"subject\": 1}   | invalid_event | 'subject' must be a string",
+                "{\"type\": \"a\", \"time\": \"now\"} | invalid_event | 'time' must be an RFC 3339 timestamp",
+                "{\"type\": \"a\", \"Bad-Name\": 1}  | invalid_event | unknown attribute 'Bad-Name'",
+                "{\"type\": \"a\", \"nested\": {}}   | invalid_event | unknown attribute 'nested'"
+            })
+    void refusesWhatIsNotAnEventWithAReason(String json, String code, String reason) {
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOfSatisfying(
+                        InvalidEventException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .hasMessageStartingWith(reason);
+    }
+
+    @Test
+    void neverEchoesThePayloadInAnError() {
+        assertThatThrownBy(() -> parse("{\"type\": \"a\", \"card\": \"4111111111111111\" "))
+                .isInstanceOf(InvalidEventException.class)
+                .message()
+                .doesNotContain("4111");
+    }
+}

@@ -1,0 +1,187 @@
+package io.campanello.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.AvroSerializer;
+import io.campanello.schemas.Ids;
+import io.campanello.schemas.KafkaHeaders;
+import io.campanello.schemas.Topics;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EventEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+/** Tasks wait on their tier until due, then go back to the dispatcher; nothing early, nothing lost, nothing stuck. */
+@EmbeddedKafka(partitions = 1)
+class RetryTiersIT {
+
+    private static final String TIER = "webhooks.retry.2s";
+
+    private EmbeddedKafkaBroker broker;
+    private ConfigurableApplicationContext service;
+
+    @BeforeEach
+    void start(EmbeddedKafkaBroker broker) {
+        this.broker = broker;
+        service = RetryApplication.application()
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                        "--campanello.kafka.retry-delays=2s,4s",
+                        "--spring.main.banner-mode=off");
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    private static DeliveryTask task(String subscriptionId, Instant notBefore) {
+        EventEnvelope event = EventEnvelope.newBuilder()
+                .setId(Ids.newEventId())
+                .setTenant("default")
+                .setType("order.created")
+                .setTime(Instant.now())
+                .setReceivedAt(Instant.now())
+                .build();
+        return DeliveryTask.newBuilder()
+                .setDeliveryId(Ids.deliveryId(event.getId(), subscriptionId))
+                .setSubscriptionId(subscriptionId)
+                .setTenant("default")
+                .setEvent(event)
+                .setAttempts(1)
+                .setNotBefore(notBefore)
+                .build();
+    }
+
+    /** What arrived on a topic, with the time it was read. */
+    private record Arrival(ConsumerRecord<String, byte[]> record, Instant readAt) {}
+
+    private List<Arrival> follow(String topic, KafkaConsumer<String, byte[]> consumer, List<Arrival> into) {
+        consumer.poll(Duration.ofMillis(100)).forEach(r -> into.add(new Arrival(r, Instant.now())));
+        return into;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String topic) {
+        var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.getBrokersAsString(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    @Test
+    void handsEachTaskBackToTheDispatcherOnlyOnceItIsDueAndInOrder() {
+        String subscription = Ids.newSubscriptionId();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // Avro keeps milliseconds
+        List<DeliveryTask> tasks = List.of(
+                task(subscription, now.plusMillis(1500)),
+                task(subscription, now.plusMillis(2500)),
+                task(subscription, now.plusMillis(3000)));
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                new StringSerializer(),
+                new AvroSerializer())) {
+            tasks.forEach(task -> producer.send(new ProducerRecord<>(TIER, subscription, task)));
+        }
+
+        List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+        try (var consumer = consumer(Topics.REDELIVERIES)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> follow(Topics.REDELIVERIES, consumer, arrivals).stream()
+                                    .filter(a -> subscription.equals(a.record().key()))
+                                    .count()
+                            == 3);
+        }
+        AvroDeserializer avro = new AvroDeserializer();
+        List<Arrival> mine = arrivals.stream()
+                .filter(a -> subscription.equals(a.record().key()))
+                .toList();
+        for (int i = 0; i < 3; i++) {
+            DeliveryTask handedBack =
+                    avro.deserialize(Topics.REDELIVERIES, mine.get(i).record().value(), DeliveryTask.class);
+            assertThat(handedBack).isEqualTo(tasks.get(i));
+            assertThat(mine.get(i).readAt())
+                    .as("never early")
+                    .isAfterOrEqualTo(tasks.get(i).getNotBefore());
+        }
+    }
+
+    @Test
+    void anUnreadableRecordOnATierIsDeadLetteredAndTheTierGoesOn() {
+        String subscription = Ids.newSubscriptionId();
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(TIER, subscription, "garbage".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    TIER, subscription, new AvroSerializer().serialize(TIER, task(subscription, Instant.now()))));
+        }
+
+        List<Arrival> deadLetters = new CopyOnWriteArrayList<>();
+        List<Arrival> handedBack = new CopyOnWriteArrayList<>();
+        try (var dlq = consumer(Topics.DLQ);
+                var redeliveries = consumer(Topics.REDELIVERIES)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                follow(Topics.DLQ, dlq, deadLetters);
+                follow(Topics.REDELIVERIES, redeliveries, handedBack);
+                return deadLetters.stream()
+                                .anyMatch(a -> subscription.equals(a.record().key()))
+                        && handedBack.stream()
+                                .anyMatch(a -> subscription.equals(a.record().key()));
+            });
+        }
+        ConsumerRecord<String, byte[]> deadLetter = deadLetters.stream()
+                .filter(a -> subscription.equals(a.record().key()))
+                .findFirst()
+                .orElseThrow()
+                .record();
+        assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("garbage");
+        assertThat(new String(
+                        deadLetter
+                                .headers()
+                                .lastHeader(KafkaHeaders.DEAD_LETTER_REASON)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo("unreadable");
+        assertThat(new String(
+                        deadLetter
+                                .headers()
+                                .lastHeader(KafkaHeaders.ORIGINAL_TOPIC)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(TIER);
+    }
+}

@@ -1,0 +1,76 @@
+package io.campanello.subscription.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.campanello.kafka.TopicTable;
+import io.campanello.schemas.v1.Subscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SubscriptionIndexTest {
+
+    private final TopicTable<Subscription> table =
+            new TopicTable<>("webhooks.subscriptions", Subscription.class, Map.of(), Duration.ofSeconds(1));
+    private final SubscriptionIndex index = new SubscriptionIndex(table);
+
+    private Subscription put(String id, String tenant, String... types) {
+        Subscription subscription = Subscription.newBuilder()
+                .setId(id)
+                .setTenant(tenant)
+                .setUrl("https://example.com/" + id)
+                .setEventTypes(List.of(types))
+                .setSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .setCreatedAt(Instant.EPOCH)
+                .build();
+        table.applyOwnWrite(id, subscription);
+        return subscription;
+    }
+
+    private List<String> matching(String tenant, String type) {
+        return index.matching(tenant, type).stream().map(Subscription::getId).toList();
+    }
+
+    @Test
+    void matchesExactTypesAndTrailingWildcardsAtEveryLevel() {
+        put("exact", "t", "order.created");
+        put("orders", "t", "order.*");
+        put("everything", "t", "*");
+        put("deep", "t", "order.created.*");
+        put("other", "t", "invoice.paid");
+
+        assertThat(matching("t", "order.created")).containsExactlyInAnyOrder("exact", "orders", "everything");
+        assertThat(matching("t", "order.created.eu")).containsExactlyInAnyOrder("orders", "everything", "deep");
+        assertThat(matching("t", "invoice.paid")).containsExactlyInAnyOrder("other", "everything");
+        assertThat(matching("t", "orders")).containsExactly("everything");
+    }
+
+    @Test
+    void neverMatchesAnotherTenantsSubscription() {
+        put("mine", "a", "order.*");
+        put("theirs", "b", "order.*");
+
+        assertThat(matching("a", "order.created")).containsExactly("mine");
+        assertThat(matching("b", "order.created")).containsExactly("theirs");
+    }
+
+    @Test
+    void matchesASubscriptionOnceEvenWhenSeveralOfItsTypesMatch() {
+        put("both", "t", "order.created", "order.*");
+
+        assertThat(matching("t", "order.created")).containsExactly("both");
+    }
+
+    @Test
+    void followsChangesAndDeletions() {
+        put("s", "t", "order.created");
+        put("s", "t", "invoice.paid");
+        assertThat(matching("t", "order.created")).isEmpty();
+        assertThat(matching("t", "invoice.paid")).containsExactly("s");
+
+        table.applyOwnWrite("s", null);
+        assertThat(matching("t", "invoice.paid")).isEmpty();
+    }
+}

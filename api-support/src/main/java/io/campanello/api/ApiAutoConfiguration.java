@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 
@@ -23,6 +24,17 @@ public class ApiAutoConfiguration {
             log.warn("no API key configured (campanello.api.key / CAMPANELLO_API_KEY): every /v1 call is refused");
         }
         return new ApiKeyFilter(properties);
+    }
+
+    /**
+     * Each service's own Netty resources instead of reactor-netty's JVM-wide ones: where several services share a
+     * JVM (the standalone), stopping one must not stop the others' servers and clients.
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        return factory;
     }
 
     @Bean

@@ -57,6 +57,9 @@ public class CampanelloKafkaAutoConfiguration {
     /** Listener container factory for producers' source topics: raw bytes, parsed by the listener. */
     public static final String SOURCE_LISTENER_FACTORY = "sourceListenerContainerFactory";
 
+    /** A stopping container waits for its poll to return: keep shutdown quick. */
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+
     private static final Duration RETENTION_7_DAYS = Duration.ofDays(7);
     private static final Duration RETENTION_30_DAYS = Duration.ofDays(30);
     private static final Duration MIN_TIER_RETENTION = Duration.ofDays(1);
@@ -68,13 +71,29 @@ public class CampanelloKafkaAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    /** A bean, so that the context closes its producers when it closes. */
     @Bean
-    KafkaTemplate<String, SpecificRecord> kafkaTemplate(KafkaProperties kafka) {
+    DefaultKafkaProducerFactory<String, SpecificRecord> kafkaProducerFactory(KafkaProperties kafka) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaTemplate<>(
-                new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new AvroSerializer()));
+        return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new AvroSerializer());
+    }
+
+    @Bean
+    KafkaTemplate<String, SpecificRecord> kafkaTemplate(
+            DefaultKafkaProducerFactory<String, SpecificRecord> kafkaProducerFactory) {
+        return new KafkaTemplate<>(kafkaProducerFactory);
+    }
+
+    /** Raw keys and values (strings or bytes), for records that go to a dead-letter topic as they came. */
+    @Bean
+    DefaultKafkaProducerFactory<Object, Object> deadLetterProducerFactory(KafkaProperties kafka) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        Serializer<Object> raw = new DelegatingByTypeSerializer(
+                Map.of(byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
+        return new DefaultKafkaProducerFactory<>(config, raw, raw);
     }
 
     @Bean
@@ -86,6 +105,7 @@ public class CampanelloKafkaAutoConfiguration {
                 new ErrorHandlingDeserializer<>(new StringDeserializer()),
                 new ErrorHandlingDeserializer<>(new AvroDeserializer())));
         factory.setCommonErrorHandler(campanelloErrorHandler);
+        factory.getContainerProperties().setPollTimeout(POLL_TIMEOUT.toMillis());
         return factory;
     }
 
@@ -98,6 +118,7 @@ public class CampanelloKafkaAutoConfiguration {
                 new ErrorHandlingDeserializer<>(new StringDeserializer()),
                 new ByteArrayDeserializer()));
         factory.setCommonErrorHandler(campanelloErrorHandler);
+        factory.getContainerProperties().setPollTimeout(POLL_TIMEOUT.toMillis());
         return factory;
     }
 
@@ -118,12 +139,10 @@ public class CampanelloKafkaAutoConfiguration {
      * its headers; waits for Kafka's acknowledgement.
      */
     @Bean
-    DeadLetterPublishingRecoverer campanelloDeadLetters(KafkaProperties kafka, CampanelloKafkaProperties properties) {
-        Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        Serializer<Object> raw = new DelegatingByTypeSerializer(
-                Map.of(byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
-        var template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<Object, Object>(config, raw, raw));
+    DeadLetterPublishingRecoverer campanelloDeadLetters(
+            DefaultKafkaProducerFactory<Object, Object> deadLetterProducerFactory,
+            CampanelloKafkaProperties properties) {
+        var template = new KafkaTemplate<>(deadLetterProducerFactory);
         var topics = properties.topics();
         var recoverer = new DeadLetterPublishingRecoverer(
                 template, (record, exception) -> new TopicPartition(deadLetterTopic(topics, record.topic()), -1));

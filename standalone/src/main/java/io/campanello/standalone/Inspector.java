@@ -13,6 +13,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,10 +26,13 @@ final class Inspector implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Deque<Map<String, Object>> received = new ArrayDeque<>();
+    // Its own event loop: reactor-netty's global one is disposed when a service context in this JVM closes.
+    private final LoopResources loops = LoopResources.create("inspector", 1, true);
     private final DisposableServer server;
 
     private Inspector(int port) {
         this.server = HttpServer.create()
+                .runOn(loops)
                 .host("127.0.0.1")
                 .port(port)
                 .route(routes -> routes.get("/requests", (request, response) -> list(response))
@@ -87,5 +91,6 @@ final class Inspector implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
+        loops.disposeLater().block(Duration.ofSeconds(5));
     }
 }

@@ -13,6 +13,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /** A real HTTP receiver on 127.0.0.1 whose answers are scripted: the next statuses in order, then a default. */
 final class TestReceiver implements AutoCloseable {
@@ -32,10 +33,13 @@ final class TestReceiver implements AutoCloseable {
     private final Deque<Integer> script = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile int defaultStatus = 204;
+    // Its own event loop: reactor-netty's global one is disposed when a service context in this JVM closes.
+    private final LoopResources loops = LoopResources.create("receiver", 1, true);
     private final DisposableServer server;
 
     TestReceiver() {
         server = HttpServer.create()
+                .runOn(loops)
                 .host("127.0.0.1")
                 .port(0)
                 .handle(this::receive)
@@ -90,5 +94,6 @@ final class TestReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
+        loops.disposeLater().block(Duration.ofSeconds(5));
     }
 }

@@ -5,23 +5,30 @@ import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /** POSTs one signed request with reactor-netty and classifies what came back. Redirects are not followed. */
 @Component
-class WebhookClient {
+class WebhookClient implements DisposableBean {
 
+    private final ConnectionProvider connections;
+    private final LoopResources loops;
     private final HttpClient http;
 
     WebhookClient(DispatcherProperties properties) {
-        this.http = HttpClient.create(ConnectionProvider.builder("webhooks")
-                        .maxConnections(500)
-                        .maxIdleTime(Duration.ofSeconds(30))
-                        .build())
+        this.connections = ConnectionProvider.builder("webhooks")
+                .maxConnections(500)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        this.loops = LoopResources.create("webhooks", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
+        this.http = HttpClient.create(connections)
+                .runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         properties.connectTimeout().toMillis())
                 .responseTimeout(properties.responseTimeout())
@@ -37,5 +44,11 @@ class WebhookClient {
                         .defaultIfEmpty(new byte[0])
                         .map(ignored -> Outcomes.ofStatus(response.status().code())))
                 .onErrorResume(error -> Mono.just(Outcomes.ofError(error)));
+    }
+
+    @Override
+    public void destroy() {
+        connections.disposeLater().block(Duration.ofSeconds(5));
+        loops.disposeLater().block(Duration.ofSeconds(5));
     }
 }

@@ -32,7 +32,13 @@ public final class Standalone implements AutoCloseable {
         long started = System.nanoTime();
         StandaloneSettings settings = StandaloneSettings.fromEnvironment(System.getenv());
         Standalone standalone = start(settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "campanello-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            standalone.close();
+                            System.out.println("Campanello stopped.");
+                        },
+                        "campanello-shutdown"));
         System.out.println(Quickstart.text(settings, Duration.ofNanos(System.nanoTime() - started)));
     }
 
@@ -64,7 +70,9 @@ public final class Standalone implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--campanello.api.key=" + settings.apiKey(),
                 "--campanello.kafka.replication-factor=1",
-                "--spring.main.banner-mode=off"));
+                "--spring.main.banner-mode=off",
+                // The standalone's own hook stops the services before the broker; Spring's would race it.
+                "--spring.main.register-shutdown-hook=false"));
         arguments.addAll(settings.extraArguments());
         return application.get().run(arguments.toArray(String[]::new));
     }
@@ -73,13 +81,11 @@ public final class Standalone implements AutoCloseable {
         return inspector.port();
     }
 
-    /** Stops the services first, so that they commit what they finished, then the broker. */
+    /** Stops the services first (together: they are independent), so they commit what they finished, then the broker. */
     @Override
     public synchronized void close() {
         inspector.close();
-        List<ConfigurableApplicationContext> reversed = new ArrayList<>(services);
-        Collections.reverse(reversed);
-        reversed.forEach(ConfigurableApplicationContext::close);
+        services.parallelStream().forEach(ConfigurableApplicationContext::close);
         services.clear();
         broker.close();
     }

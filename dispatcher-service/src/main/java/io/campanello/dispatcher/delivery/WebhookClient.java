@@ -49,6 +49,6 @@ class WebhookClient implements DisposableBean {
     @Override
     public void destroy() {
         connections.disposeLater().block(Duration.ofSeconds(5));
-        loops.disposeLater().block(Duration.ofSeconds(5));
+        loops.disposeLater(Duration.ofMillis(100), Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
     }
 }

@@ -21,10 +21,11 @@ public class ApiAutoConfiguration {
 
     @Bean
     ApiKeyFilter apiKeyFilter(ApiProperties properties) {
-        if (properties.key() == null || properties.key().isBlank()) {
-            log.warn("no API key configured (campanello.api.key / CAMPANELLO_API_KEY): every /v1 call is refused");
+        ApiKeys keys = new ApiKeys(properties);
+        if (keys.isEmpty()) {
+            log.warn("no API key configured (CAMPANELLO_API_KEY, CAMPANELLO_API_KEYS): every /v1 call is refused");
         }
-        return new ApiKeyFilter(properties);
+        return new ApiKeyFilter(keys);
     }
 
     /**

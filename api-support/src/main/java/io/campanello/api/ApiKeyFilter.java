@@ -1,8 +1,7 @@
 package io.campanello.api;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -16,7 +15,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Requires {@code Authorization: Bearer <api key>} on every {@code /v1/} call and records the key's tenant on the
- * exchange. Keys are compared as SHA-256 digests in constant time; the key itself is never logged.
+ * exchange. Keys are looked up by their SHA-256 digest; a key is never logged.
  */
 class ApiKeyFilter implements WebFilter, Ordered {
 
@@ -25,12 +24,12 @@ class ApiKeyFilter implements WebFilter, Ordered {
     private static final String PROBLEM = "{\"type\":\"https://campanello.io/problems/unauthorized\",\"title\":"
             + "\"Unauthorized\",\"status\":401,\"detail\":\"%s\",\"code\":\"unauthorized\"}";
 
-    private final byte[] keyDigest;
-    private final Tenant tenant;
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
-    ApiKeyFilter(ApiProperties properties) {
-        this.keyDigest = properties.key() == null || properties.key().isBlank() ? null : sha256(properties.key());
-        this.tenant = new Tenant(properties.tenant());
+    private final ApiKeys keys;
+
+    ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
     }
 
     @Override
@@ -42,11 +41,19 @@ class ApiKeyFilter implements WebFilter, Ordered {
         if (authorization == null || !authorization.startsWith(BEARER)) {
             return unauthorized(exchange.getResponse(), "an API key is required: Authorization: Bearer <key>");
         }
-        if (keyDigest == null
-                || !MessageDigest.isEqual(
-                        keyDigest,
-                        sha256(authorization.substring(BEARER.length()).trim()))) {
+        var owner = keys.owner(authorization.substring(BEARER.length()).trim());
+        if (owner.isEmpty()) {
             return unauthorized(exchange.getResponse(), "the API key is not valid");
+        }
+        Tenant tenant;
+        if (owner.get().admin()) {
+            String chosen = exchange.getRequest().getHeaders().getFirst(Tenant.HEADER);
+            if (chosen != null && !TENANT_ID.matcher(chosen).matches()) {
+                return unauthorized(exchange.getResponse(), "the Campanello-Tenant header is not a tenant id");
+            }
+            tenant = new Tenant(chosen == null ? "default" : chosen, true);
+        } else {
+            tenant = new Tenant(owner.get().tenant(), false);
         }
         exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
         return chain.filter(exchange);
@@ -59,14 +66,6 @@ class ApiKeyFilter implements WebFilter, Ordered {
         DataBuffer body =
                 response.bufferFactory().wrap(PROBLEM.formatted(detail).getBytes(StandardCharsets.UTF_8));
         return response.writeWith(Mono.just(body));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** Before the handlers and before anything reads the body. */

@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -51,7 +52,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * dead-letters unreadable records at once and retries everything else, and the topics.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties(CampanelloKafkaProperties.class)
+@EnableConfigurationProperties({CampanelloKafkaProperties.class, SecretsProperties.class})
 public class CampanelloKafkaAutoConfiguration {
 
     /** Listener container factory for producers' source topics: raw bytes, parsed by the listener. */
@@ -63,6 +64,13 @@ public class CampanelloKafkaAutoConfiguration {
     private static final Duration RETENTION_7_DAYS = Duration.ofDays(7);
     private static final Duration RETENTION_30_DAYS = Duration.ofDays(30);
     private static final Duration MIN_TIER_RETENTION = Duration.ofDays(1);
+
+    /** Seals subscription secrets for the topic; only the services that sign or show secrets ask for it. */
+    @Bean
+    @Lazy
+    SecretCipher secretCipher(SecretsProperties properties) {
+        return SecretCipher.of(properties);
+    }
 
     /** The time every service reads; tests replace it. */
     @Bean
@@ -202,7 +210,9 @@ public class CampanelloKafkaAutoConfiguration {
         topics.add(topic(properties, names.attempts(), RETENTION_7_DAYS));
         topics.add(topic(properties, names.dlq(), RETENTION_30_DAYS));
         topics.add(topic(properties, names.ingestDlq(), RETENTION_30_DAYS));
+        topics.add(topic(properties, names.parked(), RETENTION_30_DAYS));
         topics.add(builder(properties, names.subscriptions()).compact().build());
+        topics.add(builder(properties, names.eventTypes()).compact().build());
         for (var delay : properties.retryDelays()) {
             // A tier must keep a task for longer than its delay, with room for a retry service that was down.
             Duration retention = Collections.max(List.of(delay.multipliedBy(4), MIN_TIER_RETENTION));

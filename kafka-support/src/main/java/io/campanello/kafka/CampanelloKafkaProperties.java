@@ -43,6 +43,8 @@ public record CampanelloKafkaProperties(
             @NotBlank @DefaultValue(Topics.SUBSCRIPTIONS) String subscriptions,
             @NotBlank @DefaultValue(Topics.DELIVERIES) String deliveries,
             @NotBlank @DefaultValue(Topics.REDELIVERIES) String redeliveries,
+            @NotBlank @DefaultValue(Topics.PARKED) String parked,
+            @NotBlank @DefaultValue(Topics.EVENT_TYPES) String eventTypes,
             @NotBlank @DefaultValue(Topics.ATTEMPTS) String attempts,
             @NotBlank @DefaultValue(Topics.DLQ) String dlq,
             @NotBlank @DefaultValue(Topics.INGEST_DLQ) String ingestDlq,
@@ -54,6 +56,8 @@ public record CampanelloKafkaProperties(
                     || topic.equals(subscriptions)
                     || topic.equals(deliveries)
                     || topic.equals(redeliveries)
+                    || topic.equals(parked)
+                    || topic.equals(eventTypes)
                     || topic.equals(attempts)
                     || topic.equals(dlq)
                     || topic.startsWith(retryPrefix);

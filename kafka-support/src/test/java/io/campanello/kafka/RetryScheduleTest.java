@@ -48,6 +48,8 @@ class RetryScheduleTest {
                 "webhooks.subscriptions",
                 "webhooks.deliveries",
                 "webhooks.redeliveries",
+                "webhooks.parked",
+                "webhooks.event-types",
                 "webhooks.attempts",
                 "webhooks.dlq",
                 "webhooks.ingest.dlq",

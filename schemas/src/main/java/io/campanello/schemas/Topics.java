@@ -20,6 +20,12 @@ public final class Topics {
     /** Deliveries whose retry is due (DeliveryTask), handed back by the retry service, key = subscription id. */
     public static final String REDELIVERIES = "webhooks.redeliveries";
 
+    /** Deliveries of paused or disabled subscriptions (DeliveryTask), kept in order until resumed, key = subscription id. */
+    public static final String PARKED = "webhooks.parked";
+
+    /** The event-type catalog (EventType), compacted, key = tenant + "/" + name. */
+    public static final String EVENT_TYPES = "webhooks.event-types";
+
     /** Outcome of every HTTP attempt (DeliveryAttempt), key = delivery id. */
     public static final String ATTEMPTS = "webhooks.attempts";
 

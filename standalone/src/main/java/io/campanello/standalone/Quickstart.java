@@ -28,7 +28,7 @@ final class Quickstart {
 
                   %scurl -s -X POST http://localhost:%d/v1/subscriptions \\
                     -H "Authorization: Bearer $CAMPANELLO_API_KEY" -H 'Content-Type: application/json' \\
-                    -d '{"url": "http://localhost:%d/hooks/demo", "eventTypes": ["order.*"]}'
+                    -d '{"url": "http://localhost:%d/hooks/demo", "eventTypes": ["order.*"], "activate": true}'
 
                   curl -s -X POST http://localhost:%d/v1/events \\
                     -H "Authorization: Bearer $CAMPANELLO_API_KEY" -H 'Content-Type: application/json' \\

@@ -69,7 +69,13 @@ public final class Standalone implements AutoCloseable {
                 "--server.port=" + port,
                 "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--campanello.api.key=" + settings.apiKey(),
+                "--campanello.secrets.key=" + SecretsKeyFile.readOrCreate(settings.dataDir()),
                 "--campanello.kafka.replication-factor=1",
+                // Local receivers: http and loopback addresses are fine on one's own machine.
+                "--campanello.url-policy.allow-http=true",
+                "--campanello.url-policy.allow-list=127.0.0.0/8,::1/128,localhost",
+                "--campanello.matcher.state-dir="
+                        + settings.dataDir().toAbsolutePath().resolve("matcher"),
                 "--spring.main.banner-mode=off",
                 // The standalone's own hook stops the services before the broker; Spring's would race it.
                 "--spring.main.register-shutdown-hook=false"));

@@ -73,7 +73,8 @@ class DeliveryIT {
     private static JsonNode subscribe(String path, String eventType) {
         Api.Response created = api.post(
                 "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
-                "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"" + eventType + "\"]}");
+                "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"" + eventType
+                        + "\"], \"activate\": true}");
         assertThat(created.status()).isEqualTo(201);
         return created.body();
     }

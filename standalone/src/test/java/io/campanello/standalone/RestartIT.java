@@ -25,7 +25,8 @@ class RestartIT {
             try (Standalone first = Standalone.start(settings)) {
                 Api.Response created = api.post(
                         subscriptions,
-                        "{\"url\": \"" + receiver.url("/after-restart") + "\", \"eventTypes\": [\"stock.*\"]}");
+                        "{\"url\": \"" + receiver.url("/after-restart")
+                                + "\", \"eventTypes\": [\"stock.*\"], \"activate\": true}");
                 assertThat(created.status()).isEqualTo(201);
                 id = created.body().get("id").stringValue();
             }

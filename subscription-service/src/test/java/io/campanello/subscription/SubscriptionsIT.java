@@ -3,6 +3,7 @@ package io.campanello.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.campanello.kafka.SecretCipher;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.AvroSerializer;
 import io.campanello.schemas.Ids;
@@ -42,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SubscriptionsIT {
 
     private static final String KEY = "cmp_subscriptions_test";
+    private static final String SECRETS_KEY = SecretCipher.generateKey();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -65,6 +67,8 @@ class SubscriptionsIT {
                         "--server.port=0",
                         "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                         "--campanello.api.key=" + KEY,
+                        "--campanello.secrets.key=" + SECRETS_KEY,
+                        "--campanello.matcher.state-dir=target/matcher-" + UUID.randomUUID(),
                         "--spring.main.banner-mode=off");
     }
 
@@ -95,7 +99,7 @@ class SubscriptionsIT {
 
     @Test
     void aSubscriptionSurvivesARestartOfTheService() throws Exception {
-        Answer created = create("{\"url\": \"https://hooks.example.com/orders\", \"eventTypes\": [\"order.*\"]}");
+        Answer created = create("{\"url\": \"https://93.184.215.14/orders\", \"eventTypes\": [\"order.*\"]}");
         assertThat(created.status()).isEqualTo(201);
         String id = created.body().get("id").stringValue();
         assertThat(created.body().get("secret").stringValue()).startsWith("whsec_");
@@ -105,7 +109,7 @@ class SubscriptionsIT {
 
         Answer read = get(id);
         assertThat(read.status()).isEqualTo(200);
-        assertThat(read.body().get("url").stringValue()).isEqualTo("https://hooks.example.com/orders");
+        assertThat(read.body().get("url").stringValue()).isEqualTo("https://93.184.215.14/orders");
         assertThat(read.body().get("eventTypes").get(0).stringValue()).isEqualTo("order.*");
         assertThat(read.body().has("secret"))
                 .as("the secret is shown only at creation")
@@ -117,15 +121,18 @@ class SubscriptionsIT {
     @Test
     void theMatcherWritesOneTaskPerMatchingSubscriptionKeyedBySubscription() throws Exception {
         String type = "invoice." + UUID.randomUUID().toString().substring(0, 8);
-        String exact = create("{\"url\": \"https://a.example.com\", \"eventTypes\": [\"" + type + ".paid\"]}")
+        String exact = create("{\"url\": \"https://93.184.215.14/a\", \"eventTypes\": [\"" + type
+                        + ".paid\"], \"activate\": true}")
                 .body()
                 .get("id")
                 .stringValue();
-        String wildcard = create("{\"url\": \"https://b.example.com\", \"eventTypes\": [\"" + type + ".*\"]}")
+        String wildcard = create("{\"url\": \"https://93.184.215.14/b\", \"eventTypes\": [\"" + type
+                        + ".*\"], \"activate\": true}")
                 .body()
                 .get("id")
                 .stringValue();
-        String other = create("{\"url\": \"https://c.example.com\", \"eventTypes\": [\"" + type + ".voided\"]}")
+        String other = create("{\"url\": \"https://93.184.215.14/c\", \"eventTypes\": [\"" + type
+                        + ".voided\"], \"activate\": true}")
                 .body()
                 .get("id")
                 .stringValue();
@@ -179,11 +186,11 @@ class SubscriptionsIT {
         for (String body : List.of(
                 "{\"eventTypes\": [\"order.created\"]}",
                 "{\"url\": \"\", \"eventTypes\": [\"order.created\"]}",
-                "{\"url\": \"ftp://files.example.com/in\", \"eventTypes\": [\"order.created\"]}",
+                "{\"url\": \"ftp://93.184.215.14/in\", \"eventTypes\": [\"order.created\"]}",
                 "{\"url\": \"not a url\", \"eventTypes\": [\"order.created\"]}",
-                "{\"url\": \"https://hooks.example.com\", \"eventTypes\": []}",
-                "{\"url\": \"https://hooks.example.com\"}",
-                "{\"url\": \"https://hooks.example.com\", \"eventTypes\": [\"order.*.created\"]}")) {
+                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": []}",
+                "{\"url\": \"https://93.184.215.14/hooks\"}",
+                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"order.*.created\"]}")) {
             Answer refused = create(body);
             assertThat(refused.status()).as(body).isEqualTo(400);
             assertThat(refused.contentType()).as(body).startsWith("application/problem+json");
@@ -200,7 +207,7 @@ class SubscriptionsIT {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("code").stringValue()).isEqualTo("subscription_not_found");
 
-        String id = create("{\"url\": \"https://hooks.example.com\", \"eventTypes\": [\"a.b\"]}")
+        String id = create("{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"a.b\"]}")
                 .body()
                 .get("id")
                 .stringValue();

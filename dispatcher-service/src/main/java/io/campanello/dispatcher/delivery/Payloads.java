@@ -1,23 +1,45 @@
 package io.campanello.dispatcher.delivery;
 
 import io.campanello.schemas.v1.EventEnvelope;
+import io.campanello.schemas.v1.PayloadFormat;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.xml.XmlMapper;
 
-/** The body of a delivery: the event in CloudEvents' structured JSON form. */
+/**
+ * The body of a delivery, in the subscription's format: {@code JSON} — the event in CloudEvents' structured JSON
+ * form; {@code THIN} — only its id, type, source, subject and time, for receivers that fetch the details from the
+ * source system's API; {@code XML} — the same content as JSON, as XML.
+ */
 @Component
 class Payloads {
 
+    /** A body and its content type. */
+    record Body(byte[] bytes, String contentType) {}
+
     private final ObjectMapper json;
+    private final XmlMapper xml = XmlMapper.builder().build();
 
     Payloads(ObjectMapper json) {
         this.json = json;
     }
 
-    byte[] json(EventEnvelope event) {
+    Body of(EventEnvelope event, PayloadFormat format) {
+        switch (format) {
+            case THIN:
+                return new Body(json.writeValueAsBytes(attributes(event)), "application/json");
+            case XML:
+                return new Body(xml.writer().withRootName("event").writeValueAsBytes(full(event)), "application/xml");
+            case JSON:
+            default:
+                return new Body(json.writeValueAsBytes(full(event)), "application/json");
+        }
+    }
+
+    private ObjectNode attributes(EventEnvelope event) {
         ObjectNode body = json.createObjectNode();
         body.put("specversion", "1.0");
         body.put("id", event.getId());
@@ -27,6 +49,11 @@ class Payloads {
             body.put("subject", event.getSubject());
         }
         body.put("time", DateTimeFormatter.ISO_INSTANT.format(event.getTime()));
+        return body;
+    }
+
+    private ObjectNode full(EventEnvelope event) {
+        ObjectNode body = attributes(event);
         for (Map.Entry<String, String> attribute : event.getAttributes().entrySet()) {
             body.put(attribute.getKey(), attribute.getValue());
         }
@@ -36,6 +63,6 @@ class Payloads {
                     event.getDataContentType() != null ? event.getDataContentType() : "application/json");
             body.set("data", json.readTree(event.getData()));
         }
-        return json.writeValueAsBytes(body);
+        return body;
     }
 }

@@ -2,9 +2,7 @@ package io.campanello.dispatcher.delivery;
 
 import io.campanello.dispatcher.DispatcherProperties;
 import io.netty.channel.ChannelOption;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -35,11 +33,12 @@ class WebhookClient implements DisposableBean {
                 .followRedirect(false);
     }
 
-    Mono<DeliveryOutcome> post(URI url, Map<String, String> headers, byte[] body) {
-        return http.headers(h -> headers.forEach(h::set))
+    Mono<DeliveryOutcome> post(Requests.Request request) {
+        return http.responseTimeout(request.timeout())
+                .headers(h -> request.headers().forEach(h::set))
                 .post()
-                .uri(url)
-                .send(ByteBufFlux.fromInbound(Mono.just(body)))
+                .uri(request.url())
+                .send(ByteBufFlux.fromInbound(Mono.just(request.body())))
                 .responseSingle((response, content) -> content.asByteArray()
                         .defaultIfEmpty(new byte[0])
                         .map(ignored -> Outcomes.ofStatus(response.status().code())))

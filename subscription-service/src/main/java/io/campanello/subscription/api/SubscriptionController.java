@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -14,15 +15,17 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code /v1/subscriptions}: create, list, read and delete the caller's subscriptions. */
+/** {@code /v1/subscriptions}: the caller's subscriptions, their lifecycle, secrets and test sends. */
 @RestController
 @RequestMapping("/v1/subscriptions")
 class SubscriptionController {
 
     private final Subscriptions subscriptions;
+    private final TestSends testSends;
 
-    SubscriptionController(Subscriptions subscriptions) {
+    SubscriptionController(Subscriptions subscriptions, TestSends testSends) {
         this.subscriptions = subscriptions;
+        this.testSends = testSends;
     }
 
     @PostMapping
@@ -33,8 +36,9 @@ class SubscriptionController {
                     ApiException.badRequest("invalid_subscription", "a JSON body {url, eventTypes} is required"));
         }
         return Mono.fromFuture(() -> subscriptions.create(tenant.id(), request))
-                .map(created -> ResponseEntity.created(URI.create("/v1/subscriptions/" + created.getId()))
-                        .body(SubscriptionView.created(created)));
+                .map(created -> ResponseEntity.created(URI.create(
+                                "/v1/subscriptions/" + created.subscription().getId()))
+                        .body(SubscriptionView.of(created.subscription(), created.secret())));
     }
 
     @GetMapping
@@ -49,9 +53,53 @@ class SubscriptionController {
         return SubscriptionView.of(subscriptions.get(tenant.id(), id));
     }
 
+    @PatchMapping("/{id}")
+    Mono<SubscriptionView> patch(Tenant tenant, @PathVariable String id, @RequestBody SubscriptionPatch patch) {
+        return Mono.fromFuture(() -> subscriptions.patch(tenant.id(), id, patch))
+                .map(SubscriptionView::of);
+    }
+
     @DeleteMapping("/{id}")
     Mono<ResponseEntity<Void>> delete(Tenant tenant, @PathVariable String id) {
         return Mono.fromFuture(() -> subscriptions.delete(tenant.id(), id))
                 .thenReturn(ResponseEntity.noContent().build());
     }
+
+    @PostMapping("/{id}/activate")
+    Mono<SubscriptionView> activate(Tenant tenant, @PathVariable String id) {
+        return Mono.fromFuture(() -> subscriptions.activate(tenant.id(), id)).map(SubscriptionView::of);
+    }
+
+    @PostMapping("/{id}/pause")
+    Mono<SubscriptionView> pause(Tenant tenant, @PathVariable String id) {
+        return Mono.fromFuture(() -> subscriptions.pause(tenant.id(), id)).map(SubscriptionView::of);
+    }
+
+    @PostMapping("/{id}/resume")
+    Mono<SubscriptionView> resume(Tenant tenant, @PathVariable String id) {
+        return Mono.fromFuture(() -> subscriptions.resume(tenant.id(), id)).map(SubscriptionView::of);
+    }
+
+    @GetMapping("/{id}/secret")
+    SecretView secret(Tenant tenant, @PathVariable String id) {
+        return SecretView.of(subscriptions.secrets(tenant.id(), id));
+    }
+
+    /** The body is optional: {@code {"overlap": "24h", "secret": "whsec_…"}}. */
+    @PostMapping("/{id}/secret/rotate")
+    Mono<SecretView> rotate(
+            Tenant tenant, @PathVariable String id, @RequestBody(required = false) RotateRequest request) {
+        RotateRequest body = request != null ? request : new RotateRequest(null, null);
+        return Mono.fromFuture(() -> subscriptions.rotateSecret(tenant.id(), id, body.secret(), body.overlap()))
+                .map(secret -> SecretView.of(subscriptions.secrets(tenant.id(), id)));
+    }
+
+    @PostMapping("/{id}/test")
+    Mono<TestResult> test(Tenant tenant, @PathVariable String id) {
+        return Mono.fromFuture(() -> testSends.send(subscriptions.get(tenant.id(), id)))
+                .map(TestResult::of);
+    }
+
+    /** The body of a secret rotation. */
+    record RotateRequest(String overlap, String secret) {}
 }

@@ -1,29 +1,49 @@
 package io.campanello.subscription.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.campanello.schemas.v1.MatchMode;
+import io.campanello.schemas.v1.PayloadFormat;
 import io.campanello.schemas.v1.Subscription;
+import io.campanello.schemas.v1.SubscriptionStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** A subscription as the API shows it; the secret only in the answer to its creation. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record SubscriptionView(String id, String url, List<String> eventTypes, Instant createdAt, String secret) {
+record SubscriptionView(
+        String id,
+        String url,
+        List<String> eventTypes,
+        String filter,
+        MatchMode mode,
+        SubscriptionStatus status,
+        Map<String, String> headers,
+        PayloadFormat payloadFormat,
+        Integer timeoutMillis,
+        int revision,
+        Instant createdAt,
+        Instant updatedAt,
+        String secret) {
 
     static SubscriptionView of(Subscription subscription) {
-        return new SubscriptionView(
-                subscription.getId(),
-                subscription.getUrl(),
-                subscription.getEventTypes(),
-                subscription.getCreatedAt(),
-                null);
+        return of(subscription, null);
     }
 
-    static SubscriptionView created(Subscription subscription) {
+    static SubscriptionView of(Subscription subscription, String secret) {
         return new SubscriptionView(
                 subscription.getId(),
                 subscription.getUrl(),
                 subscription.getEventTypes(),
+                subscription.getFilter(),
+                subscription.getMode(),
+                subscription.getStatus(),
+                subscription.getHeaders(),
+                subscription.getPayloadFormat(),
+                subscription.getTimeoutMillis(),
+                subscription.getRevision(),
                 subscription.getCreatedAt(),
-                subscription.getSecret());
+                subscription.getUpdatedAt(),
+                secret);
     }
 }

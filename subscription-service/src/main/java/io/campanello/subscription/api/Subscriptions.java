@@ -2,61 +2,78 @@ package io.campanello.subscription.api;
 
 import io.campanello.api.ApiException;
 import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.kafka.SecretCipher;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.Ids;
+import io.campanello.schemas.v1.MatchMode;
+import io.campanello.schemas.v1.PayloadFormat;
+import io.campanello.schemas.v1.SigningSecret;
 import io.campanello.schemas.v1.Subscription;
-import io.campanello.signature.Webhook;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.campanello.schemas.v1.SubscriptionStatus;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
+import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates, reads and deletes subscriptions. Writes go to the compacted topic first; a call answers once Kafka
- * acknowledged, and reads come from the table that follows the topic.
+ * Creates, changes and deletes subscriptions. A change is written to the compacted topic first and answered once
+ * Kafka acknowledged it; reads come from the table that follows the topic. Secrets are sealed before they leave.
  */
 @Component
 class Subscriptions {
 
-    private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*(\\.\\*)?|\\*");
-    private static final int MAX_URL_LENGTH = 2048;
-
     private final TopicTable<Subscription> table;
     private final KafkaTemplate<String, SpecificRecord> kafka;
     private final String topic;
+    private final SubscriptionRules rules;
+    private final SecretCipher cipher;
     private final Clock clock;
 
     Subscriptions(
             TopicTable<Subscription> table,
             KafkaTemplate<String, SpecificRecord> kafka,
             CampanelloKafkaProperties properties,
+            SubscriptionRules rules,
+            SecretCipher cipher,
             Clock clock) {
         this.table = table;
         this.kafka = kafka;
         this.topic = properties.topics().subscriptions();
+        this.rules = rules;
+        this.cipher = cipher;
         this.clock = clock;
     }
 
-    CompletableFuture<Subscription> create(String tenant, SubscriptionRequest request) {
+    /** A new subscription and its plain secret (shown once). */
+    record Created(Subscription subscription, String secret) {}
+
+    CompletableFuture<Created> create(String tenant, SubscriptionRequest request) {
+        String secret = rules.secret(request.secret());
         Subscription subscription = Subscription.newBuilder()
                 .setId(Ids.newSubscriptionId())
                 .setTenant(tenant)
-                .setUrl(validUrl(request.url()))
-                .setEventTypes(validEventTypes(request.eventTypes()))
-                .setSecret(Webhook.generateSecret())
+                .setUrl(rules.url(request.url()))
+                .setEventTypes(rules.eventTypes(request.eventTypes()))
+                .setFilter(rules.filter(request.filter()))
+                .setMode(request.mode() != null ? request.mode() : MatchMode.EVERY_TIME)
+                .setStatus(
+                        Boolean.TRUE.equals(request.activate()) ? SubscriptionStatus.ACTIVE : SubscriptionStatus.DRAFT)
+                .setSecrets(List.of(cipher.seal(secret, null)))
+                .setHeaders(rules.headers(request.headers()))
+                .setPayloadFormat(request.payloadFormat() != null ? request.payloadFormat() : PayloadFormat.JSON)
+                .setTimeoutMillis(rules.timeoutMillis(request.timeoutMillis()))
                 .setCreatedAt(clock.instant())
                 .build();
-        return kafka.send(topic, subscription.getId(), subscription).thenApply(result -> {
-            table.applyOwnWrite(subscription.getId(), subscription);
-            return subscription;
-        });
+        return write(subscription).thenApply(written -> new Created(written, secret));
     }
 
     List<Subscription> list(String tenant) {
@@ -73,47 +90,112 @@ class Subscriptions {
                 .orElseThrow(() -> ApiException.notFound("subscription_not_found", "no subscription " + id));
     }
 
+    CompletableFuture<Subscription> patch(String tenant, String id, SubscriptionPatch patch) {
+        return change(tenant, id, builder -> {
+            if (patch.url() != null) {
+                builder.setUrl(rules.url(patch.url()));
+            }
+            if (patch.eventTypes() != null) {
+                builder.setEventTypes(rules.eventTypes(patch.eventTypes()));
+            }
+            if (patch.filter() != null) {
+                builder.setFilter(rules.filter(patch.filter()));
+            }
+            if (patch.mode() != null) {
+                builder.setMode(patch.mode());
+            }
+            if (patch.headers() != null) {
+                builder.setHeaders(rules.headers(patch.headers()));
+            }
+            if (patch.payloadFormat() != null) {
+                builder.setPayloadFormat(patch.payloadFormat());
+            }
+            if (patch.timeoutMillis() != null) {
+                builder.setTimeoutMillis(rules.timeoutMillis(patch.timeoutMillis()));
+            }
+            return builder;
+        });
+    }
+
+    CompletableFuture<Subscription> activate(String tenant, String id) {
+        return moveTo(tenant, id, SubscriptionStatus.ACTIVE, EnumSet.of(SubscriptionStatus.DRAFT), "activate");
+    }
+
+    CompletableFuture<Subscription> pause(String tenant, String id) {
+        return moveTo(tenant, id, SubscriptionStatus.PAUSED, EnumSet.of(SubscriptionStatus.ACTIVE), "pause");
+    }
+
+    CompletableFuture<Subscription> resume(String tenant, String id) {
+        return moveTo(
+                tenant,
+                id,
+                SubscriptionStatus.ACTIVE,
+                EnumSet.of(SubscriptionStatus.PAUSED, SubscriptionStatus.DISABLED),
+                "resume");
+    }
+
+    /** Rotates the secret; the previous one keeps signing for {@code overlap}. Answers the new plain secret. */
+    CompletableFuture<String> rotateSecret(String tenant, String id, String supplied, String overlap) {
+        String secret = rules.secret(supplied);
+        Instant previousExpiresAt = clock.instant().plus(rules.rotationOverlap(overlap));
+        return change(tenant, id, builder -> {
+                    List<SigningSecret> secrets = new ArrayList<>();
+                    secrets.add(cipher.seal(secret, null));
+                    SigningSecret current = builder.getSecrets().get(0);
+                    if (previousExpiresAt.isAfter(clock.instant())) {
+                        secrets.add(SigningSecret.newBuilder(current)
+                                .setExpiresAt(previousExpiresAt)
+                                .build());
+                    }
+                    return builder.setSecrets(secrets);
+                })
+                .thenApply(changed -> secret);
+    }
+
+    /** The plain secrets that sign calls now: the current one first, then those of a rotation still overlapping. */
+    List<SecretView.Entry> secrets(String tenant, String id) {
+        Instant now = clock.instant();
+        return get(tenant, id).getSecrets().stream()
+                .filter(secret ->
+                        secret.getExpiresAt() == null || secret.getExpiresAt().isAfter(now))
+                .map(secret -> new SecretView.Entry(cipher.open(secret), secret.getExpiresAt()))
+                .toList();
+    }
+
     CompletableFuture<Void> delete(String tenant, String id) {
         get(tenant, id);
         return kafka.send(topic, id, null).thenAccept(result -> table.applyOwnWrite(id, null));
     }
 
-    private static String validUrl(String url) {
-        if (url == null || url.isBlank()) {
-            throw ApiException.badRequest("invalid_subscription", "'url' is required");
+    private CompletableFuture<Subscription> moveTo(
+            String tenant, String id, SubscriptionStatus target, Set<SubscriptionStatus> from, String action) {
+        Subscription current = get(tenant, id);
+        if (current.getStatus() == target) {
+            return CompletableFuture.completedFuture(current);
         }
-        if (url.length() > MAX_URL_LENGTH) {
-            throw ApiException.badRequest("invalid_subscription", "'url' is longer than " + MAX_URL_LENGTH);
+        if (!from.contains(current.getStatus())) {
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "invalid_status_transition",
+                    "cannot " + action + " a subscription that is " + current.getStatus());
         }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw ApiException.badRequest("invalid_subscription", "'url' is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw ApiException.badRequest("invalid_subscription", "'url' must be an http or https URL");
-        }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw ApiException.badRequest("invalid_subscription", "'url' has no host");
-        }
-        return url;
+        return change(tenant, id, builder -> builder.setStatus(target));
     }
 
-    private static List<String> validEventTypes(List<String> eventTypes) {
-        if (eventTypes == null || eventTypes.isEmpty()) {
-            throw ApiException.badRequest(
-                    "invalid_subscription",
-                    "'eventTypes' needs at least one type, e.g. [\"order.created\", \"order.*\"]");
-        }
-        for (String type : eventTypes) {
-            if (type == null || !EVENT_TYPE.matcher(type).matches()) {
-                throw ApiException.badRequest(
-                        "invalid_subscription",
-                        "'eventTypes' holds exact types (order.created) or end in a wildcard (order.*)");
-            }
-        }
-        return eventTypes.stream().distinct().toList();
+    private CompletableFuture<Subscription> change(
+            String tenant, String id, UnaryOperator<Subscription.Builder> change) {
+        Subscription current = get(tenant, id);
+        Subscription changed = change.apply(Subscription.newBuilder(current))
+                .setRevision(current.getRevision() + 1)
+                .setUpdatedAt(clock.instant())
+                .build();
+        return write(changed);
+    }
+
+    private CompletableFuture<Subscription> write(Subscription subscription) {
+        return kafka.send(topic, subscription.getId(), subscription).thenApply(result -> {
+            table.applyOwnWrite(subscription.getId(), subscription);
+            return subscription;
+        });
     }
 }

@@ -2,49 +2,82 @@ package io.campanello.subscription.matching;
 
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.Subscription;
+import io.campanello.schemas.v1.SubscriptionStatus;
+import io.campanello.subscription.filter.EventFilter;
+import io.campanello.subscription.filter.InvalidFilterException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Subscriptions indexed by tenant and event type, so matching an event costs a few map look-ups however many
- * subscriptions there are: one for the exact type and one per prefix of the type ({@code order.*}, {@code *}).
+ * The subscriptions that take part in matching (every status but DRAFT), indexed by tenant and event type with
+ * their compiled filters, so matching an event costs a few map look-ups however many subscriptions there are:
+ * one for the exact type and one per prefix of the type ({@code order.created.*}, {@code order.*}, {@code *}).
  */
 @Component
 class SubscriptionIndex {
 
+    private static final Logger log = LoggerFactory.getLogger(SubscriptionIndex.class);
     private static final String WILDCARD = "*";
 
-    private final Map<String, Set<Subscription>> byTenantAndPattern = new ConcurrentHashMap<>();
+    /** A subscription with its compiled filter; a null filter matches every event of the types. */
+    record Candidate(Subscription subscription, EventFilter filter) {
+
+        String id() {
+            return subscription.getId();
+        }
+    }
+
+    private final Map<String, Set<Candidate>> byTenantAndPattern = new ConcurrentHashMap<>();
+    private final Map<String, Candidate> byId = new ConcurrentHashMap<>();
 
     SubscriptionIndex(TopicTable<Subscription> table) {
         table.addListener(this::changed);
     }
 
     private void changed(String id, Subscription previous, Subscription current) {
-        if (previous != null) {
-            for (String pattern : previous.getEventTypes()) {
-                byTenantAndPattern.computeIfPresent(key(previous.getTenant(), pattern), (key, set) -> {
-                    set.remove(previous);
+        Candidate old = byId.remove(id);
+        if (old != null) {
+            for (String pattern : old.subscription().getEventTypes()) {
+                byTenantAndPattern.computeIfPresent(key(old.subscription().getTenant(), pattern), (key, set) -> {
+                    set.remove(old);
                     return set.isEmpty() ? null : set;
                 });
             }
         }
-        if (current != null) {
-            for (String pattern : current.getEventTypes()) {
-                byTenantAndPattern
-                        .computeIfAbsent(key(current.getTenant(), pattern), key -> ConcurrentHashMap.newKeySet())
-                        .add(current);
-            }
+        if (current == null || current.getStatus() == SubscriptionStatus.DRAFT) {
+            return;
+        }
+        Candidate candidate = new Candidate(current, compile(current));
+        byId.put(id, candidate);
+        for (String pattern : current.getEventTypes()) {
+            byTenantAndPattern
+                    .computeIfAbsent(key(current.getTenant(), pattern), key -> ConcurrentHashMap.newKeySet())
+                    .add(candidate);
         }
     }
 
-    /** Every subscription of the tenant whose types include this event type, each once. */
-    List<Subscription> matching(String tenant, String eventType) {
-        List<Subscription> found = new ArrayList<>(lookUp(tenant, eventType));
+    private static EventFilter compile(Subscription subscription) {
+        if (subscription.getFilter() == null) {
+            return null;
+        }
+        try {
+            return EventFilter.compile(subscription.getFilter());
+        } catch (InvalidFilterException e) {
+            // Checked at creation; a record written otherwise matches nothing rather than everything.
+            log.warn("filter does not compile subscription_id={} error={}", subscription.getId(), e.getMessage());
+            return EventFilter.NEVER;
+        }
+    }
+
+    /** Every candidate of the tenant whose types include this event type, each once. */
+    List<Candidate> matching(String tenant, String eventType) {
+        List<Candidate> found = new ArrayList<>(lookUp(tenant, eventType));
         // order.created.eu matches order.created.*, order.*, and *
         int dot = eventType.lastIndexOf('.');
         while (dot > 0) {
@@ -55,7 +88,11 @@ class SubscriptionIndex {
         return found.stream().distinct().toList();
     }
 
-    private Set<Subscription> lookUp(String tenant, String pattern) {
+    int size() {
+        return byId.size();
+    }
+
+    private Set<Candidate> lookUp(String tenant, String pattern) {
         return byTenantAndPattern.getOrDefault(key(tenant, pattern), Set.of());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.Subscription;
+import io.campanello.schemas.v1.SubscriptionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,8 @@ class SubscriptionIndexTest {
                 .setTenant(tenant)
                 .setUrl("https://example.com/" + id)
                 .setEventTypes(List.of(types))
-                .setSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setSecrets(List.of())
                 .setCreatedAt(Instant.EPOCH)
                 .build();
         table.applyOwnWrite(id, subscription);
@@ -30,7 +32,9 @@ class SubscriptionIndexTest {
     }
 
     private List<String> matching(String tenant, String type) {
-        return index.matching(tenant, type).stream().map(Subscription::getId).toList();
+        return index.matching(tenant, type).stream()
+                .map(SubscriptionIndex.Candidate::id)
+                .toList();
     }
 
     @Test
@@ -61,6 +65,24 @@ class SubscriptionIndexTest {
         put("both", "t", "order.created", "order.*");
 
         assertThat(matching("t", "order.created")).containsExactly("both");
+    }
+
+    @Test
+    void leavesDraftsOutAndKeepsPausedOnesForParking() {
+        put("draft", "t", "order.*");
+        table.applyOwnWrite(
+                "draft",
+                Subscription.newBuilder(table.get("draft").orElseThrow())
+                        .setStatus(SubscriptionStatus.DRAFT)
+                        .build());
+        put("paused", "t", "order.*");
+        table.applyOwnWrite(
+                "paused",
+                Subscription.newBuilder(table.get("paused").orElseThrow())
+                        .setStatus(SubscriptionStatus.PAUSED)
+                        .build());
+
+        assertThat(matching("t", "order.created")).containsExactly("paused");
     }
 
     @Test

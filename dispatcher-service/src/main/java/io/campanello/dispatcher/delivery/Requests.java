@@ -1,0 +1,63 @@
+package io.campanello.dispatcher.delivery;
+
+import io.campanello.dispatcher.DispatcherProperties;
+import io.campanello.kafka.SecretCipher;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.SigningSecret;
+import io.campanello.schemas.v1.Subscription;
+import io.campanello.signature.Webhook;
+import io.campanello.signature.WebhookHeaders;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the signed request of one attempt: the subscription's headers, then the body in its format, then the
+ * Standard Webhooks headers, signed with every secret that signs now (two while a rotation overlaps).
+ */
+@Component
+class Requests {
+
+    private static final String USER_AGENT = "Campanello-Webhooks/1.0";
+
+    /** One HTTP request to make. */
+    record Request(URI url, Map<String, String> headers, byte[] body, Duration timeout) {}
+
+    private final Payloads payloads;
+    private final SecretCipher cipher;
+    private final Duration defaultTimeout;
+
+    Requests(Payloads payloads, SecretCipher cipher, DispatcherProperties properties) {
+        this.payloads = payloads;
+        this.cipher = cipher;
+        this.defaultTimeout = properties.responseTimeout();
+    }
+
+    Request of(DeliveryTask task, Subscription subscription, Instant now) {
+        Payloads.Body body = payloads.of(task.getEvent(), subscription.getPayloadFormat());
+        long timestamp = now.getEpochSecond();
+        String signatures = subscription.getSecrets().stream()
+                .filter(secret -> signsAt(secret, now))
+                .map(secret -> new Webhook(cipher.open(secret)).sign(task.getDeliveryId(), timestamp, body.bytes()))
+                .collect(Collectors.joining(" "));
+        Map<String, String> headers = new LinkedHashMap<>(subscription.getHeaders());
+        headers.put("content-type", body.contentType());
+        headers.put("content-length", Integer.toString(body.bytes().length));
+        headers.put("user-agent", USER_AGENT);
+        headers.put(WebhookHeaders.ID, task.getDeliveryId());
+        headers.put(WebhookHeaders.TIMESTAMP, Long.toString(timestamp));
+        headers.put(WebhookHeaders.SIGNATURE, signatures);
+        Duration timeout = subscription.getTimeoutMillis() != null
+                ? Duration.ofMillis(subscription.getTimeoutMillis())
+                : defaultTimeout;
+        return new Request(URI.create(subscription.getUrl()), headers, body.bytes(), timeout);
+    }
+
+    private static boolean signsAt(SigningSecret secret, Instant now) {
+        return secret.getExpiresAt() == null || secret.getExpiresAt().isAfter(now);
+    }
+}

@@ -1,0 +1,63 @@
+package io.campanello.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.campanello.schemas.AvroSerializer;
+import io.campanello.schemas.v1.SigningSecret;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SecretCipherTest {
+
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private final String key1 = SecretCipher.generateKey();
+    private final SecretCipher cipher =
+            new SecretCipher("k1", Base64.getDecoder().decode(key1), Map.of());
+
+    @Test
+    void sealsSoThatTheSecretIsNotInTheRecordBytes() {
+        SigningSecret sealed = cipher.seal(SECRET, null);
+
+        byte[] onTheTopic = new AvroSerializer().serialize("t", sealed);
+        assertThat(new String(onTheTopic, StandardCharsets.ISO_8859_1)).doesNotContain("MfKQ9r8G");
+        assertThat(sealed.getKeyId()).isEqualTo("k1");
+        assertThat(cipher.open(sealed)).isEqualTo(SECRET);
+    }
+
+    @Test
+    void opensWhatAPreviousKeySealedAfterTheKeyRotated() {
+        SigningSecret sealedWithK1 = cipher.seal(SECRET, null);
+        SecretCipher rotated = new SecretCipher(
+                "k2",
+                Base64.getDecoder().decode(SecretCipher.generateKey()),
+                Map.of("k1", Base64.getDecoder().decode(key1)));
+
+        assertThat(rotated.open(sealedWithK1)).isEqualTo(SECRET);
+        assertThat(rotated.seal(SECRET, null).getKeyId()).isEqualTo("k2");
+    }
+
+    @Test
+    void refusesATamperedRecordAndAnUnknownKey() {
+        SigningSecret sealed = cipher.seal(SECRET, null);
+        byte[] ciphertext = sealed.getCiphertext().array().clone();
+        ciphertext[0] ^= 1;
+        SigningSecret tampered = SigningSecret.newBuilder(sealed)
+                .setCiphertext(ByteBuffer.wrap(ciphertext))
+                .build();
+        SecretCipher other = new SecretCipher("k9", Base64.getDecoder().decode(SecretCipher.generateKey()), Map.of());
+
+        assertThatThrownBy(() -> cipher.open(tampered)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> other.open(sealed)).hasMessageContaining("no secrets key with id k1");
+    }
+
+    @Test
+    void explainsAMissingKey() {
+        assertThatThrownBy(() -> SecretCipher.of(new SecretsProperties(null, "k1", Map.of())))
+                .hasMessageContaining("CAMPANELLO_SECRETS_KEY");
+    }
+}

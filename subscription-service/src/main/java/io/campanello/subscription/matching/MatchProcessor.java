@@ -1,0 +1,98 @@
+package io.campanello.subscription.matching;
+
+import io.campanello.schemas.Ids;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EventEnvelope;
+import io.campanello.schemas.v1.Subscription;
+import io.campanello.subscription.filter.EventFilter;
+import io.micrometer.core.instrument.Counter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Turns each event into one delivery task per matching subscription of its tenant. What a mode remembers per
+ * subject is in a state store whose changelog is a Kafka topic, so it survives restarts and rebalances; events
+ * of one subject share a partition, so one task sees them all, in order.
+ */
+final class MatchProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    static final String STORE = "subject-memory";
+
+    private static final Logger log = LoggerFactory.getLogger(MatchProcessor.class);
+
+    private final SubscriptionIndex index;
+    private final ObjectMapper json;
+    private final Counter filterErrors;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, String> memory;
+
+    MatchProcessor(SubscriptionIndex index, ObjectMapper json, Counter filterErrors) {
+        this.index = index;
+        this.json = json;
+        this.filterErrors = filterErrors;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.memory = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        if (!(record.value() instanceof EventEnvelope event)) {
+            log.warn("skipped a record that is not an event key={}", record.key());
+            return;
+        }
+        for (SubscriptionIndex.Candidate candidate : index.matching(event.getTenant(), event.getType())) {
+            Subscription subscription = candidate.subscription();
+            boolean matches = passes(candidate.filter(), event, subscription);
+            MatchDecision decision;
+            if (MatchDecision.remembers(subscription.getMode())) {
+                String key =
+                        subscription.getId() + "/" + (event.getSubject() != null ? event.getSubject() : event.getId());
+                decision = MatchDecision.decide(subscription.getMode(), matches, memory.get(key));
+                if (decision.remember() != null) {
+                    memory.put(key, decision.remember());
+                }
+            } else {
+                decision = MatchDecision.decide(subscription.getMode(), matches, null);
+            }
+            if (decision.deliver()) {
+                context.forward(new Record<>(subscription.getId(), task(event, subscription), record.timestamp()));
+            }
+        }
+    }
+
+    private boolean passes(EventFilter filter, EventEnvelope event, Subscription subscription) {
+        if (filter == null) {
+            return true;
+        }
+        try {
+            return filter.matches(event, json);
+        } catch (EventFilter.FilterEvaluationException e) {
+            filterErrors.increment();
+            log.debug(
+                    "filter failed, no match subscription_id={} event_id={} error={}",
+                    subscription.getId(),
+                    event.getId(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    static DeliveryTask task(EventEnvelope event, Subscription subscription) {
+        return DeliveryTask.newBuilder()
+                .setDeliveryId(Ids.deliveryId(event.getId(), subscription.getId()))
+                .setSubscriptionId(subscription.getId())
+                .setTenant(event.getTenant())
+                .setEvent(event)
+                .build();
+    }
+}

@@ -1,0 +1,116 @@
+package io.campanello.subscription.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.campanello.schemas.v1.EventEnvelope;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.json.JsonMapper;
+
+class EventFilterTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String DATA = "{\"amount\": 150, \"price\": 99.5, \"currency\": \"EUR\","
+            + " \"customer\": {\"tier\": \"gold\", \"country\": \"IT\"}, \"items\": [{\"sku\": \"A\", \"qty\": 2},"
+            + " {\"sku\": \"B\", \"qty\": 1}], \"tags\": [\"b2b\", \"rush\"], \"paid\": true}";
+
+    private static EventEnvelope event(String data) {
+        return EventEnvelope.newBuilder()
+                .setId("evt_1")
+                .setTenant("t")
+                .setType("order.created")
+                .setSubject("order-42")
+                .setSource("/erp")
+                .setTime(Instant.parse("2026-11-23T10:00:00Z"))
+                .setReceivedAt(Instant.parse("2026-11-23T10:00:01Z"))
+                .setData(data)
+                .setAttributes(Map.of("region", "eu"))
+                .build();
+    }
+
+    private static boolean matches(String expression) throws Exception {
+        return EventFilter.compile(expression).matches(event(DATA), JSON);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "data.amount > 100                                         | true",
+                "data.amount > 150                                         | false",
+                "data.amount >= 150 && data.amount < 151                   | true",
+                "data.price < 100                                          | true",
+                "data.price == 99.5                                        | true",
+                "data.currency == 'EUR'                                    | true",
+                "data.currency.startsWith('E')                             | true",
+                "data.customer.tier == 'gold'                              | true",
+                "data.customer.country in ['IT', 'FR']                     | true",
+                "data.items.exists(i, i.sku == 'B')                        | true",
+                "data.items.all(i, i.qty > 1)                              | false",
+                "size(data.items) == 2                                     | true",
+                "'rush' in data.tags                                       | true",
+                "data.paid                                                 | true",
+                "has(data.customer)                                        | true",
+                "has(data.discount)                                        | false",
+                "has(data.customer.vip)                                    | false",
+                "type == 'order.created' && subject == 'order-42'         | true",
+                "source == '/erp'                                          | true",
+                "attributes.region == 'eu'                                 | true",
+                "time > timestamp('2026-01-01T00:00:00Z')                  | true",
+                "type.startsWith('invoice.')                               | false"
+            })
+    void evaluatesAgainstTheEvent(String expression, boolean expected) throws Exception {
+        assertThat(matches(expression)).isEqualTo(expected);
+    }
+
+    @Test
+    void anExpressionThatFailsOnAnEventIsAnErrorNotAMatch() throws Exception {
+        EventFilter missingField = EventFilter.compile("data.discount > 10");
+        EventFilter wrongType = EventFilter.compile("data.currency > 10");
+
+        assertThatThrownBy(() -> missingField.matches(event(DATA), JSON))
+                .isInstanceOf(EventFilter.FilterEvaluationException.class);
+        assertThatThrownBy(() -> wrongType.matches(event(DATA), JSON))
+                .isInstanceOf(EventFilter.FilterEvaluationException.class);
+        assertThat(EventFilter.compile("has(data.discount) && data.discount > 10")
+                        .matches(event(DATA), JSON))
+                .isFalse();
+    }
+
+    @Test
+    void anEventWithoutDataHasAnEmptyMap() throws Exception {
+        assertThat(EventFilter.compile("!has(data.amount)").matches(event(null), JSON))
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "data.amount >                | at line 1, column",
+                "type + 'x'                   | at line 1",
+                "nosuchvar == 1               | undeclared reference to 'nosuchvar'",
+                "subject == 1                 | at line 1"
+            })
+    void refusesAnInvalidExpressionWithItsPosition(String expression, String message) {
+        assertThatThrownBy(() -> EventFilter.compile(expression))
+                .isInstanceOf(InvalidFilterException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void boundsTheWorkOfOneEvaluation() throws Exception {
+        String big = "{\"n\": [" + "1,".repeat(5_000) + "1]}";
+        EventFilter loop = EventFilter.compile("data.n.all(x, x == 1)");
+
+        assertThatThrownBy(() -> loop.matches(event(big), JSON))
+                .isInstanceOf(EventFilter.FilterEvaluationException.class);
+        assertThatThrownBy(() -> EventFilter.compile("a".repeat(2_001))).isInstanceOf(InvalidFilterException.class);
+    }
+}

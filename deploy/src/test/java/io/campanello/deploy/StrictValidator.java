@@ -2,6 +2,7 @@ package io.campanello.deploy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -53,6 +54,9 @@ final class StrictValidator {
             collectUnknownFields(resource, where, violations);
         } catch (JacksonException | IllegalArgumentException e) {
             violations.add(where + ": " + e.getMessage());
+        } catch (KubernetesClientException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            violations.add(where + ": " + cause.getMessage());
         }
         return violations;
     }

@@ -31,7 +31,10 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class TopicTable<V extends SpecificRecord> implements SmartLifecycle {
 
-    /** Told of every change, in topic order; {@code value} is null when the key was deleted. */
+    /**
+     * Told of every change, in topic order; {@code value} is null when the key was deleted. A change this instance
+     * applied as its own write is told again when it comes back from the topic: listeners must be idempotent.
+     */
     @FunctionalInterface
     public interface ChangeListener<V> {
         void changed(String key, V previous, V value);
@@ -144,7 +147,8 @@ public final class TopicTable<V extends SpecificRecord> implements SmartLifecycl
 
     private synchronized void apply(String key, V value) {
         V previous = value == null ? rows.remove(key) : rows.put(key, value);
-        if (value == null ? previous == null : value.equals(previous)) {
+        // No equality check: Avro's equals fails on unions of logical types; listeners are idempotent.
+        if (value == null && previous == null) {
             return;
         }
         for (ChangeListener<V> listener : listeners) {

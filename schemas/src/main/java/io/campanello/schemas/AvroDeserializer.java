@@ -38,10 +38,10 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
     public AvroDeserializer() {
         AvroTrust.install();
         for (Class<? extends SpecificRecord> type : RECORD_TYPES) {
-            var schema = SpecificData.get().getSchema(type);
-            decoders.put(
-                    SchemaNormalization.parsingFingerprint64(schema),
-                    new BinaryMessageDecoder<>(SpecificData.get(), schema));
+            // The generated class's own model carries the conversions of its logical types (timestamps).
+            SpecificData model = SpecificData.getForClass(type);
+            var schema = model.getSchema(type);
+            decoders.put(SchemaNormalization.parsingFingerprint64(schema), new BinaryMessageDecoder<>(model, schema));
         }
     }
 

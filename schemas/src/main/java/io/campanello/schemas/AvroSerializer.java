@@ -19,13 +19,17 @@ public final class AvroSerializer implements Serializer<SpecificRecord> {
 
     private final Map<Schema, BinaryMessageEncoder<SpecificRecord>> encoders = new ConcurrentHashMap<>();
 
+    public AvroSerializer() {
+        AvroTrust.install(); // the class's own model is looked up by name
+    }
+
     @Override
     public byte[] serialize(String topic, SpecificRecord data) {
         if (data == null) {
             return null;
         }
         BinaryMessageEncoder<SpecificRecord> encoder = encoders.computeIfAbsent(
-                data.getSchema(), schema -> new BinaryMessageEncoder<>(SpecificData.get(), schema));
+                data.getSchema(), schema -> new BinaryMessageEncoder<>(SpecificData.getForSchema(schema), schema));
         try {
             ByteBuffer buffer = encoder.encode(data);
             byte[] bytes = new byte[buffer.remaining()];

@@ -50,6 +50,33 @@ class AvroSerdeTest {
     }
 
     @Test
+    void keepsTimestampsOfNestedRecords() {
+        var secret = io.campanello.schemas.v1.SigningSecret.newBuilder()
+                .setKeyId("k1")
+                .setNonce(java.nio.ByteBuffer.wrap(new byte[] {1}))
+                .setCiphertext(java.nio.ByteBuffer.wrap(new byte[] {2}))
+                .setExpiresAt(TIME)
+                .build();
+        var subscription = io.campanello.schemas.v1.Subscription.newBuilder()
+                .setId("sub_1")
+                .setTenant("t")
+                .setUrl("https://example.com")
+                .setEventTypes(java.util.List.of("a"))
+                .setSecrets(java.util.List.of(secret))
+                .setCreatedAt(TIME)
+                .build();
+
+        byte[] bytes = new AvroSerializer().serialize("t", subscription);
+
+        assertThat(new AvroDeserializer()
+                        .deserialize("t", bytes, io.campanello.schemas.v1.Subscription.class)
+                        .getSecrets()
+                        .get(0)
+                        .getExpiresAt())
+                .isEqualTo(TIME);
+    }
+
+    @Test
     void refusesBytesThatAreNotItsRecordType() {
         byte[] envelope = new AvroSerializer().serialize("t", event());
         AvroDeserializer deserializer = new AvroDeserializer();

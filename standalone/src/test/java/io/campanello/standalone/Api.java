@@ -33,6 +33,17 @@ final class Api {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    Response patch(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** The same API with another key. */
+    Api as(String otherKey) {
+        return new Api(otherKey);
+    }
+
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(

@@ -25,8 +25,27 @@ class SubscriptionIndex {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionIndex.class);
     private static final String WILDCARD = "*";
 
-    /** A subscription with its compiled filter; a null filter matches every event of the types. */
-    record Candidate(Subscription subscription, EventFilter filter) {
+    /**
+     * A subscription with its compiled filter; a null filter matches every event of the types. Equal only to
+     * itself: the index removes exactly the instance it added (and Avro's record equality is not safe here).
+     */
+    static final class Candidate {
+
+        private final Subscription subscription;
+        private final EventFilter filter;
+
+        Candidate(Subscription subscription, EventFilter filter) {
+            this.subscription = subscription;
+            this.filter = filter;
+        }
+
+        Subscription subscription() {
+            return subscription;
+        }
+
+        EventFilter filter() {
+            return filter;
+        }
 
         String id() {
             return subscription.getId();

@@ -53,7 +53,8 @@ class ComposeFileTest {
                     .containsEntry("kafka-topics", Map.of("condition", "service_completed_successfully"));
             assertThat(Yaml.map(service, "environment"))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
-                    .containsEntry("CAMPANELLO_KAFKA_CREATE_TOPICS", "false");
+                    .containsEntry("CAMPANELLO_KAFKA_CREATE_TOPICS", "false")
+                    .containsEntry("CAMPANELLO_URLPOLICY_ALLOWLIST", "inspector");
         }
     }
 

@@ -43,7 +43,9 @@ class ValueSetsTest {
                 .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "$(KAFKA_SASL_JAAS_CONFIG)")
                 .containsEntry("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "file:/etc/campanello/kafka-ca/ca.crt")
                 .containsEntry("SPRING_KAFKA_SSL_KEY_STORE_PASSWORD", "$(KAFKA_KEYSTORE_PASSWORD)")
-                .containsEntry("CAMPANELLO_SECRETS_KEY_ID", "k2");
+                .containsEntry("CAMPANELLO_SECRETS_KEY_ID", "k2")
+                .containsEntry("CAMPANELLO_URLPOLICY_ALLOWHTTP", "false")
+                .containsEntry("CAMPANELLO_URLPOLICY_ALLOWLIST", "10.99.0.0/16,erp.internal.example.com");
         assertThat((String) env.get("KAFKA_SASL_JAAS_CONFIG"))
                 .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required")
                 .contains("password=\"$(KAFKA_SASL_PASSWORD)\"");

@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param writeTimeout how long a request waits for Kafka to acknowledge its event before answering 503
  * @param sourceTopics topics on which business systems produce events as JSON; none by default
  * @param sourceTenant the tenant whose events the source topics carry
+ * @param acceptUnknownTypes accept events whose type is not in the tenant's event-type catalog
  */
 @Validated
 @ConfigurationProperties("campanello.ingest")
@@ -22,4 +23,5 @@ public record IngestProperties(
         @DefaultValue("256KB") DataSize maxEventSize,
         @DefaultValue("10s") Duration writeTimeout,
         @DefaultValue List<String> sourceTopics,
-        @NotBlank @DefaultValue("default") String sourceTenant) {}
+        @NotBlank @DefaultValue("default") String sourceTenant,
+        @DefaultValue("true") boolean acceptUnknownTypes) {}

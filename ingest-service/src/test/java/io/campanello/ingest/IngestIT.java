@@ -196,4 +196,73 @@ class IngestIT {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void eventsOfATypeWithASchemaAreCheckedAgainstIt() {
+        String type = "invoice.paid." + UUID.randomUUID().toString().substring(0, 8);
+        web.post()
+                .uri("/v1/event-types")
+                .header("Authorization", "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(
+                        "{\"name\": \"" + type + "\", \"description\": \"An invoice was paid\", \"schema\": {"
+                                + "\"type\": \"object\", \"required\": [\"amount\"], \"properties\": {"
+                                + "\"amount\": {\"type\": \"integer\", \"minimum\": 0}, \"currency\": {\"type\": \"string\"}}}}")
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.name")
+                .isEqualTo(type);
+        web.get()
+                .uri("/v1/event-types/" + type)
+                .header("Authorization", "Bearer " + KEY)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.schema.required[0]")
+                .isEqualTo("amount");
+
+        post("{\"type\": \"" + type + "\", \"data\": {\"amount\": 12, \"currency\": \"EUR\"}}")
+                .expectStatus()
+                .isAccepted();
+        post("{\"type\": \"" + type + "\", \"data\": {\"amount\": \"twelve\"}}")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("invalid_event")
+                .jsonPath("$.detail")
+                .value(detail -> assertThat((String) detail).contains("amount").contains(type));
+        post("{\"type\": \"" + type + "\", \"data\": {\"currency\": \"EUR\"}}")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(detail -> assertThat((String) detail).contains("amount"));
+        post("{\"type\": \"" + type + "\"}").expectStatus().isBadRequest();
+    }
+
+    @Test
+    void refusesAnEventTypeWhoseSchemaIsNotAJsonSchema() {
+        assertProblem(
+                web.post()
+                        .uri("/v1/event-types")
+                        .header("Authorization", "Bearer " + KEY)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"name\": \"bad.schema\", \"schema\": {\"type\": 12}}")
+                        .exchange(),
+                400,
+                "invalid_schema");
+        assertProblem(
+                web.post()
+                        .uri("/v1/event-types")
+                        .header("Authorization", "Bearer " + KEY)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"name\": \"order.*\"}")
+                        .exchange(),
+                400,
+                "invalid_event_type");
+    }
 }

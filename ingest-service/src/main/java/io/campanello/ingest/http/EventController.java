@@ -3,6 +3,7 @@ package io.campanello.ingest.http;
 import io.campanello.api.ApiException;
 import io.campanello.api.Tenant;
 import io.campanello.ingest.IngestProperties;
+import io.campanello.ingest.catalog.EventTypeCatalog;
 import io.campanello.ingest.event.EventParser;
 import io.campanello.ingest.event.EventWriter;
 import io.campanello.ingest.event.InvalidEventException;
@@ -21,11 +22,13 @@ class EventController {
 
     private final EventParser parser;
     private final EventWriter writer;
+    private final EventTypeCatalog catalog;
     private final IngestProperties properties;
 
-    EventController(EventParser parser, EventWriter writer, IngestProperties properties) {
+    EventController(EventParser parser, EventWriter writer, EventTypeCatalog catalog, IngestProperties properties) {
         this.parser = parser;
         this.writer = writer;
+        this.catalog = catalog;
         this.properties = properties;
     }
 
@@ -51,6 +54,7 @@ class EventController {
                         return Mono.error(ApiException.badRequest(e.code(), e.getMessage()));
                     }
                 })
+                .doOnNext(catalog::check)
                 .flatMap(event -> Mono.fromFuture(() -> writer.write(event)))
                 .timeout(properties.writeTimeout())
                 .onErrorMap(

@@ -1,5 +1,7 @@
 package io.campanello.ingest.source;
 
+import io.campanello.api.ApiException;
+import io.campanello.ingest.catalog.EventTypeCatalog;
 import io.campanello.ingest.event.EventParser;
 import io.campanello.ingest.event.EventWriter;
 import io.campanello.ingest.event.InvalidEventException;
@@ -20,11 +22,13 @@ class SourceTopicListener implements MessageListener<String, byte[]> {
 
     private final EventParser parser;
     private final EventWriter writer;
+    private final EventTypeCatalog catalog;
     private final String tenant;
 
-    SourceTopicListener(EventParser parser, EventWriter writer, String tenant) {
+    SourceTopicListener(EventParser parser, EventWriter writer, EventTypeCatalog catalog, String tenant) {
         this.parser = parser;
         this.writer = writer;
+        this.catalog = catalog;
         this.tenant = tenant;
     }
 
@@ -34,9 +38,13 @@ class SourceTopicListener implements MessageListener<String, byte[]> {
             throw new UnreadableRecordException("a record without value is not an event");
         }
         try {
-            var event = writer.write(parser.parse(record.value(), tenant)).get();
+            var parsed = parser.parse(record.value(), tenant);
+            catalog.check(parsed);
+            var event = writer.write(parsed).get();
             log.debug("accepted event_id={} topic={} offset={}", event.getId(), record.topic(), record.offset());
         } catch (InvalidEventException e) {
+            throw new UnreadableRecordException(e.code() + ": " + e.getMessage());
+        } catch (ApiException e) {
             throw new UnreadableRecordException(e.code() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

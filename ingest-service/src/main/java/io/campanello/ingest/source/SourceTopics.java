@@ -1,6 +1,7 @@
 package io.campanello.ingest.source;
 
 import io.campanello.ingest.IngestProperties;
+import io.campanello.ingest.catalog.EventTypeCatalog;
 import io.campanello.ingest.event.EventParser;
 import io.campanello.ingest.event.EventWriter;
 import io.campanello.kafka.CampanelloKafkaAutoConfiguration;
@@ -24,7 +25,8 @@ class SourceTopics implements SmartLifecycle {
                     ConcurrentKafkaListenerContainerFactory<String, byte[]> factory,
             IngestProperties properties,
             EventParser parser,
-            EventWriter writer) {
+            EventWriter writer,
+            EventTypeCatalog catalog) {
         if (properties.sourceTopics().isEmpty()) {
             this.container = null;
             return;
@@ -32,7 +34,7 @@ class SourceTopics implements SmartLifecycle {
         this.container = factory.createContainer(properties.sourceTopics().toArray(String[]::new));
         container.getContainerProperties().setGroupId(GROUP_ID);
         container.setBeanName("sourceTopics");
-        container.setupMessageListener(new SourceTopicListener(parser, writer, properties.sourceTenant()));
+        container.setupMessageListener(new SourceTopicListener(parser, writer, catalog, properties.sourceTenant()));
     }
 
     @Override

@@ -21,20 +21,20 @@ final class Quickstart {
                   subscriptions  http://localhost:%d/v1/subscriptions
                   dispatcher     http://localhost:%d/actuator/health
                   retry          http://localhost:%d/actuator/health
-                  inspector      http://localhost:%d/requests   (a local receiver: POST anything to it)
+                  inspector      http://localhost:%d/bins/demo   (a local receiver to subscribe)
                   API key        %s
 
                 Try it:
 
                   %scurl -s -X POST http://localhost:%d/v1/subscriptions \\
                     -H "Authorization: Bearer $CAMPANELLO_API_KEY" -H 'Content-Type: application/json' \\
-                    -d '{"url": "http://localhost:%d/hooks/demo", "eventTypes": ["order.*"], "activate": true}'
+                    -d '{"url": "http://localhost:%d/bins/demo", "eventTypes": ["order.*"], "activate": true}'
 
                   curl -s -X POST http://localhost:%d/v1/events \\
                     -H "Authorization: Bearer $CAMPANELLO_API_KEY" -H 'Content-Type: application/json' \\
                     -d '{"type": "order.created", "subject": "order-42", "data": {"amount": 150}}'
 
-                  curl -s http://localhost:%d/requests
+                  curl -s http://localhost:%d/bins/demo/requests     (or open http://localhost:%d/bins/demo)
                 """.formatted(
                         startup.toMillis() / 1000.0,
                         s.kafkaPort(),
@@ -49,6 +49,7 @@ final class Quickstart {
                         s.subscriptionsPort(),
                         s.inspectorPort(),
                         s.ingestPort(),
+                        s.inspectorPort(),
                         s.inspectorPort());
     }
 }

@@ -51,7 +51,12 @@ public final class Standalone implements AutoCloseable {
             services.add(run(IngestApplication::application, settings, broker, settings.ingestPort()));
             services.add(run(DispatcherApplication::application, settings, broker, settings.dispatcherPort()));
             services.add(run(RetryApplication::application, settings, broker, settings.retryPort()));
-            return new Standalone(broker, Inspector.start(settings.inspectorPort()), services);
+            return new Standalone(
+                    broker,
+                    Inspector.start(
+                            settings.inspectorPort(),
+                            new SignatureChecker(settings.subscriptionsPort(), settings.apiKey())),
+                    services);
         } catch (RuntimeException e) {
             Collections.reverse(services);
             services.forEach(ConfigurableApplicationContext::close);

@@ -183,4 +183,69 @@ class DeliveryIT {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void theInspectorShowsWhatArrivedAndWhetherItsSignatureVerified() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String inspector = "http://localhost:" + standalone.inspectorPort();
+        var created = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(inspector + "/bins"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode bin = JsonMapper.builder().build().readTree(created.body());
+        String type = uniqueType();
+        Api.Response subscribed = api.post(
+                "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
+                "{\"url\": \"" + bin.get("url").stringValue() + "\", \"eventTypes\": [\"" + type
+                        + "\"], \"activate\": true}");
+        assertThat(subscribed.status()).isEqualTo(201);
+        send("{\"type\": \"" + type + "\", \"subject\": \"seen-in-bin\"}");
+        http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(bin.get("url").stringValue()))
+                        .header("webhook-id", "msg_forged")
+                        .header(
+                                "webhook-timestamp",
+                                Long.toString(java.time.Instant.now().getEpochSecond()))
+                        .header("webhook-signature", "v1,Zm9yZ2Vk")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+
+        List<JsonNode> requests = new ArrayList<>();
+        await().atMost(DELIVERY).until(() -> {
+            requests.clear();
+            JsonMapper.builder()
+                    .build()
+                    .readTree(http.send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                    bin.get("requests").stringValue()))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .forEach(requests::add);
+            return requests.size() == 2;
+        });
+        JsonNode delivered = requests.stream()
+                .filter(r -> r.get("body").stringValue().contains("seen-in-bin"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode forged = requests.stream()
+                .filter(r -> r.get("headers").get("webhook-id").stringValue().equals("msg_forged"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(delivered.get("signature").get("verified").booleanValue()).isTrue();
+        assertThat(delivered.get("signature").get("subscriptionId").stringValue())
+                .isEqualTo(subscribed.body().get("id").stringValue());
+        assertThat(forged.get("signature").get("verified").booleanValue()).isFalse();
+        String page = http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(bin.get("page").stringValue()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(page).contains("signature verified", "signature not verified", "seen-in-bin");
+    }
 }

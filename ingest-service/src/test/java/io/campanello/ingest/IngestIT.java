@@ -265,4 +265,20 @@ class IngestIT {
                 400,
                 "invalid_event_type");
     }
+
+    @Test
+    void publishesItsApiAsOpenApi() {
+        web.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.openapi")
+                .value(version -> assertThat((String) version).startsWith("3."))
+                .jsonPath("$.paths['/v1/events'].post")
+                .exists()
+                .jsonPath("$.paths['/v1/event-types'].get")
+                .exists();
+    }
 }

@@ -102,11 +102,12 @@ public final class EventFilter {
     }
 
     /**
-     * Whether the event passes the filter.
+     * The variables of one event, prepared once and shared by every filter it is evaluated against.
      *
-     * @throws FilterEvaluationException when the expression fails on this event (a missing field, a wrong type)
+     * @throws FilterEvaluationException when the event's data is not JSON
      */
-    public boolean matches(EventEnvelope event, ObjectMapper json) throws FilterEvaluationException {
+    public static Map<String, Object> variables(EventEnvelope event, ObjectMapper json)
+            throws FilterEvaluationException {
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put("type", event.getType());
         variables.put("subject", event.getSubject() == null ? "" : event.getSubject());
@@ -119,6 +120,20 @@ public final class EventFilter {
                         .build());
         variables.put("data", data(event, json));
         variables.put("attributes", event.getAttributes());
+        return variables;
+    }
+
+    /**
+     * Whether the event passes the filter.
+     *
+     * @throws FilterEvaluationException when the expression fails on this event (a missing field, a wrong type)
+     */
+    public boolean matches(EventEnvelope event, ObjectMapper json) throws FilterEvaluationException {
+        return matches(variables(event, json));
+    }
+
+    /** Whether an event, given as its {@link #variables}, passes the filter. */
+    public boolean matches(Map<String, Object> variables) throws FilterEvaluationException {
         try {
             return Boolean.TRUE.equals(program.eval(variables));
         } catch (CelEvaluationException e) {

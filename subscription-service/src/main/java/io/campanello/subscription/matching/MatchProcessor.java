@@ -6,6 +6,8 @@ import io.campanello.schemas.v1.EventEnvelope;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.subscription.filter.EventFilter;
 import io.micrometer.core.instrument.Counter;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,9 +52,11 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
             log.warn("skipped a record that is not an event key={}", record.key());
             return;
         }
-        for (SubscriptionIndex.Candidate candidate : index.matching(event.getTenant(), event.getType())) {
+        List<SubscriptionIndex.Candidate> candidates = index.matching(event.getTenant(), event.getType());
+        Variables variables = new Variables(event);
+        for (SubscriptionIndex.Candidate candidate : candidates) {
             Subscription subscription = candidate.subscription();
-            boolean matches = passes(candidate.filter(), event, subscription);
+            boolean matches = passes(candidate.filter(), variables, subscription);
             MatchDecision decision;
             if (MatchDecision.remembers(subscription.getMode())) {
                 String key =
@@ -70,20 +74,38 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
         }
     }
 
-    private boolean passes(EventFilter filter, EventEnvelope event, Subscription subscription) {
+    private boolean passes(EventFilter filter, Variables variables, Subscription subscription) {
         if (filter == null) {
             return true;
         }
         try {
-            return filter.matches(event, json);
+            return filter.matches(variables.get());
         } catch (EventFilter.FilterEvaluationException e) {
             filterErrors.increment();
             log.debug(
                     "filter failed, no match subscription_id={} event_id={} error={}",
                     subscription.getId(),
-                    event.getId(),
+                    variables.event.getId(),
                     e.getMessage());
             return false;
+        }
+    }
+
+    /** An event's filter variables, prepared on first use and shared by every filter of that event. */
+    private final class Variables {
+
+        private final EventEnvelope event;
+        private Map<String, Object> prepared;
+
+        Variables(EventEnvelope event) {
+            this.event = event;
+        }
+
+        Map<String, Object> get() throws EventFilter.FilterEvaluationException {
+            if (prepared == null) {
+                prepared = EventFilter.variables(event, json);
+            }
+            return prepared;
         }
     }
 

@@ -6,9 +6,9 @@ import io.campanello.schemas.v1.SubscriptionStatus;
 import io.campanello.subscription.filter.EventFilter;
 import io.campanello.subscription.filter.InvalidFilterException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,13 @@ class SubscriptionIndex {
         }
     }
 
-    private final Map<String, Set<Candidate>> byTenantAndPattern = new ConcurrentHashMap<>();
+    private static final Candidate[] NONE = new Candidate[0];
+
+    /** Per tenant, per pattern: the candidates as a small array, copied on change, so that matching reads compact memory. */
+    private final Map<String, Map<String, Candidate[]>> byTenantAndPattern = new ConcurrentHashMap<>();
+    /** Subscriptions with the same expression share one compiled program. */
+    private final Map<String, EventFilter> compiledFilters = new ConcurrentHashMap<>();
+
     private final Map<String, Candidate> byId = new ConcurrentHashMap<>();
 
     SubscriptionIndex(TopicTable<Subscription> table) {
@@ -62,11 +68,10 @@ class SubscriptionIndex {
     private void changed(String id, Subscription previous, Subscription current) {
         Candidate old = byId.remove(id);
         if (old != null) {
+            Map<String, Candidate[]> patterns =
+                    byTenantAndPattern.get(old.subscription().getTenant());
             for (String pattern : old.subscription().getEventTypes()) {
-                byTenantAndPattern.computeIfPresent(key(old.subscription().getTenant(), pattern), (key, set) -> {
-                    set.remove(old);
-                    return set.isEmpty() ? null : set;
-                });
+                patterns.computeIfPresent(pattern, (key, candidates) -> without(candidates, old));
             }
         }
         if (current == null || current.getStatus() == SubscriptionStatus.DRAFT) {
@@ -74,19 +79,25 @@ class SubscriptionIndex {
         }
         Candidate candidate = new Candidate(current, compile(current));
         byId.put(id, candidate);
+        Map<String, Candidate[]> patterns =
+                byTenantAndPattern.computeIfAbsent(current.getTenant(), tenant -> new ConcurrentHashMap<>());
         for (String pattern : current.getEventTypes()) {
-            byTenantAndPattern
-                    .computeIfAbsent(key(current.getTenant(), pattern), key -> ConcurrentHashMap.newKeySet())
-                    .add(candidate);
+            patterns.merge(pattern, new Candidate[] {candidate}, SubscriptionIndex::with);
         }
     }
 
-    private static EventFilter compile(Subscription subscription) {
+    private EventFilter compile(Subscription subscription) {
         if (subscription.getFilter() == null) {
             return null;
         }
+        EventFilter known = compiledFilters.get(subscription.getFilter());
+        if (known != null) {
+            return known;
+        }
         try {
-            return EventFilter.compile(subscription.getFilter());
+            EventFilter filter = EventFilter.compile(subscription.getFilter());
+            compiledFilters.put(subscription.getFilter(), filter);
+            return filter;
         } catch (InvalidFilterException e) {
             // Checked at creation; a record written otherwise matches nothing rather than everything.
             log.warn("filter does not compile subscription_id={} error={}", subscription.getId(), e.getMessage());
@@ -96,26 +107,43 @@ class SubscriptionIndex {
 
     /** Every candidate of the tenant whose types include this event type, each once. */
     List<Candidate> matching(String tenant, String eventType) {
-        List<Candidate> found = new ArrayList<>(lookUp(tenant, eventType));
+        Map<String, Candidate[]> patterns = byTenantAndPattern.get(tenant);
+        if (patterns == null) {
+            return List.of();
+        }
+        List<Candidate> found = new ArrayList<>();
+        add(found, patterns.getOrDefault(eventType, NONE));
         // order.created.eu matches order.created.*, order.*, and *
         int dot = eventType.lastIndexOf('.');
         while (dot > 0) {
-            found.addAll(lookUp(tenant, eventType.substring(0, dot + 1) + WILDCARD));
+            add(found, patterns.getOrDefault(eventType.substring(0, dot + 1) + WILDCARD, NONE));
             dot = eventType.lastIndexOf('.', dot - 1);
         }
-        found.addAll(lookUp(tenant, WILDCARD));
-        return found.stream().distinct().toList();
+        add(found, patterns.getOrDefault(WILDCARD, NONE));
+        return found;
+    }
+
+    /** Adds candidates not yet found: a subscription whose several patterns match is delivered to once. */
+    private static void add(List<Candidate> found, Candidate[] candidates) {
+        for (Candidate candidate : candidates) {
+            if (candidate.subscription().getEventTypes().size() == 1 || !found.contains(candidate)) {
+                found.add(candidate);
+            }
+        }
+    }
+
+    private static Candidate[] with(Candidate[] candidates, Candidate[] added) {
+        Candidate[] grown = Arrays.copyOf(candidates, candidates.length + added.length);
+        System.arraycopy(added, 0, grown, candidates.length, added.length);
+        return grown;
+    }
+
+    private static Candidate[] without(Candidate[] candidates, Candidate removed) {
+        Candidate[] kept = Arrays.stream(candidates).filter(c -> c != removed).toArray(Candidate[]::new);
+        return kept.length == 0 ? null : kept;
     }
 
     int size() {
         return byId.size();
-    }
-
-    private Set<Candidate> lookUp(String tenant, String pattern) {
-        return byTenantAndPattern.getOrDefault(key(tenant, pattern), Set.of());
-    }
-
-    private static String key(String tenant, String pattern) {
-        return tenant + '\u0000' + pattern;
     }
 }

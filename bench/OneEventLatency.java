@@ -43,7 +43,7 @@ public class OneEventLatency {
         HttpClient http = HttpClient.newHttpClient();
         String type = "bench.latency." + System.nanoTime();
         send(http, key, "http://localhost:8082/v1/subscriptions",
-                "{\"url\": \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/bench\", \"eventTypes\": [\"" + type + "\"]}");
+                "{\"url\": \"http://127.0.0.1:" + receiver.getAddress().getPort() + "/bench\", \"eventTypes\": [\"" + type + "\"], \"activate\": true}");
 
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < events + 1; i++) {

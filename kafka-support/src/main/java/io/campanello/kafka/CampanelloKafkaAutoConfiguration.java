@@ -134,6 +134,8 @@ public class CampanelloKafkaAutoConfiguration {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Replays write their tasks in transactions: never deliver one that was aborted.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return config;
     }
 
@@ -213,6 +215,8 @@ public class CampanelloKafkaAutoConfiguration {
         topics.add(topic(properties, names.parked(), RETENTION_30_DAYS));
         topics.add(builder(properties, names.subscriptions()).compact().build());
         topics.add(builder(properties, names.eventTypes()).compact().build());
+        topics.add(builder(properties, names.replays()).compact().build());
+        topics.add(builder(properties, names.replayed()).compact().build());
         for (var delay : properties.retryDelays()) {
             // A tier must keep a task for longer than its delay, with room for a retry service that was down.
             Duration retention = Collections.max(List.of(delay.multipliedBy(4), MIN_TIER_RETENTION));

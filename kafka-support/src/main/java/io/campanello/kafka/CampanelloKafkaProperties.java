@@ -45,6 +45,8 @@ public record CampanelloKafkaProperties(
             @NotBlank @DefaultValue(Topics.REDELIVERIES) String redeliveries,
             @NotBlank @DefaultValue(Topics.PARKED) String parked,
             @NotBlank @DefaultValue(Topics.EVENT_TYPES) String eventTypes,
+            @NotBlank @DefaultValue(Topics.REPLAYS) String replays,
+            @NotBlank @DefaultValue(Topics.REPLAYED) String replayed,
             @NotBlank @DefaultValue(Topics.ATTEMPTS) String attempts,
             @NotBlank @DefaultValue(Topics.DLQ) String dlq,
             @NotBlank @DefaultValue(Topics.INGEST_DLQ) String ingestDlq,
@@ -58,6 +60,8 @@ public record CampanelloKafkaProperties(
                     || topic.equals(redeliveries)
                     || topic.equals(parked)
                     || topic.equals(eventTypes)
+                    || topic.equals(replays)
+                    || topic.equals(replayed)
                     || topic.equals(attempts)
                     || topic.equals(dlq)
                     || topic.startsWith(retryPrefix);

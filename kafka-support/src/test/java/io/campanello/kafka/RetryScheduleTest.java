@@ -50,6 +50,8 @@ class RetryScheduleTest {
                 "webhooks.redeliveries",
                 "webhooks.parked",
                 "webhooks.event-types",
+                "webhooks.replays",
+                "webhooks.dlq.replayed",
                 "webhooks.attempts",
                 "webhooks.dlq",
                 "webhooks.ingest.dlq",

@@ -15,6 +15,7 @@ public final class Ids {
     public static final String EVENT = "evt_";
     public static final String SUBSCRIPTION = "sub_";
     public static final String DELIVERY = "dlv_";
+    public static final String REPLAY = "rpl_";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
@@ -24,6 +25,10 @@ public final class Ids {
 
     public static String newEventId() {
         return EVENT + random();
+    }
+
+    public static String newReplayId() {
+        return REPLAY + random();
     }
 
     public static String newSubscriptionId() {

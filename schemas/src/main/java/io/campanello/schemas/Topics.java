@@ -32,6 +32,12 @@ public final class Topics {
     /** Deliveries that will not be attempted again (DeadLetter), key = subscription id. */
     public static final String DLQ = "webhooks.dlq";
 
+    /** Replay jobs and their progress (ReplayJob), compacted, key = job id. */
+    public static final String REPLAYS = "webhooks.replays";
+
+    /** Dead letters a replay has sent (ReplayMark), compacted, key = dead letter id. */
+    public static final String REPLAYED = "webhooks.dlq.replayed";
+
     /** Source-topic records that could not be read: original key and bytes, the error in headers. */
     public static final String INGEST_DLQ = "webhooks.ingest.dlq";
 

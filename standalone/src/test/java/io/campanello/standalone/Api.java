@@ -33,6 +33,10 @@ final class Api {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    Response delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+    }
+
     Response patch(String url, String json) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")

@@ -1,0 +1,259 @@
+package io.campanello.retry.replay;
+
+import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.retry.deadletter.DeadLetterQuery;
+import io.campanello.retry.deadletter.DeadLetterSummary;
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.AvroSerializer;
+import io.campanello.schemas.v1.DeadLetter;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.ReplayJob;
+import io.campanello.schemas.v1.ReplayMark;
+import io.campanello.schemas.v1.ReplayState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one replay: scans webhooks.dlq from where the job stands to where the topic ended when it started, and sends
+ * every matching dead letter back to the dispatcher with its {@code webhook-id} and a fresh retry schedule. Each
+ * batch of tasks, their replay marks and the job's new position are written in one Kafka transaction, so a crash
+ * resumes exactly after the last batch: nothing is lost and nothing is sent twice.
+ */
+final class ReplayRunner implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayRunner.class);
+    private static final int BATCH = 100;
+
+    private final ReplayJob start;
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, Object> producerConfig;
+    private final CampanelloKafkaProperties.TopicNames topics;
+    private final Predicate<String> alreadyReplayed;
+    private final ReplayListener listener;
+    private final Clock clock;
+    private volatile boolean cancelled;
+    private volatile boolean stopping;
+
+    /** Told of the job's progress, and of the dead letters it sent, as they are committed. */
+    interface ReplayListener {
+        void progressed(ReplayJob job);
+
+        void replayed(ReplayMark mark);
+    }
+
+    ReplayRunner(
+            ReplayJob start,
+            Map<String, Object> consumerConfig,
+            Map<String, Object> producerConfig,
+            CampanelloKafkaProperties.TopicNames topics,
+            Predicate<String> alreadyReplayed,
+            ReplayListener listener,
+            Clock clock) {
+        this.start = start;
+        this.consumerConfig = consumerConfig;
+        this.producerConfig = producerConfig;
+        this.topics = topics;
+        this.alreadyReplayed = alreadyReplayed;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** Stops the job for good: it ends CANCELLED. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    /** Stops the job because the service stops: it stays RUNNING and resumes at the next start. */
+    void cancelForShutdown() {
+        stopping = true;
+    }
+
+    @Override
+    public void run() {
+        Properties producerProperties = new Properties();
+        producerProperties.putAll(producerConfig);
+        producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "campanello-replay-" + start.getId());
+        producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties consumerProperties = new Properties();
+        consumerProperties.putAll(consumerConfig);
+        consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
+        ReplayJob job = start;
+        try (var producer = new KafkaProducer<String, SpecificRecord>(
+                        producerProperties, new StringSerializer(), new AvroSerializer());
+                var consumer = new KafkaConsumer<>(
+                        consumerProperties, new StringDeserializer(), new ByteArrayDeserializer())) {
+            producer.initTransactions(); // fences an earlier run of the same job
+            job = scan(job, producer, consumer);
+            if (stopping && !cancelled) {
+                return;
+            }
+            ReplayState end = cancelled ? ReplayState.CANCELLED : ReplayState.COMPLETED;
+            job = ReplayJob.newBuilder(job)
+                    .setState(end)
+                    .setFinishedAt(clock.instant())
+                    .build();
+            commit(producer, List.of(), job);
+        } catch (RuntimeException e) {
+            log.error("replay failed replay_id={}", start.getId(), e);
+            job = ReplayJob.newBuilder(job)
+                    .setState(ReplayState.FAILED)
+                    .setError(e.getClass().getSimpleName())
+                    .setFinishedAt(clock.instant())
+                    .build();
+            listener.progressed(job);
+        }
+    }
+
+    private ReplayJob scan(
+            ReplayJob job, KafkaProducer<String, SpecificRecord> producer, KafkaConsumer<String, byte[]> consumer) {
+        Map<TopicPartition, Long> end = new HashMap<>();
+        job.getEndOffsets()
+                .forEach((partition, offset) ->
+                        end.put(new TopicPartition(topics.dlq(), Integer.parseInt(partition)), offset));
+        Map<String, Long> positions = new HashMap<>(job.getPositions());
+        List<TopicPartition> unfinished = end.keySet().stream()
+                .filter(p -> positions.getOrDefault(Integer.toString(p.partition()), 0L) < end.get(p))
+                .toList();
+        consumer.assign(unfinished);
+        unfinished.forEach(p -> consumer.seek(p, positions.getOrDefault(Integer.toString(p.partition()), 0L)));
+        DeadLetterQuery query = new DeadLetterQuery(
+                job.getTenant(),
+                job.getSubscriptionId(),
+                job.getEventType(),
+                job.getReason() == null ? null : DeadLetterSummary.reasonCode(job.getReason()),
+                job.getSince(),
+                job.getUntil());
+        AvroDeserializer deserializer = new AvroDeserializer();
+        Pacer pacer = new Pacer(job.getRatePerSecond());
+        Set<TopicPartition> remaining = new java.util.HashSet<>(unfinished);
+        while (!remaining.isEmpty() && !cancelled && !stopping) {
+            List<ProducerRecord<String, SpecificRecord>> batch = new java.util.ArrayList<>();
+            long scanned = 0;
+            long matched = 0;
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() >= end.get(partition)) {
+                    remaining.remove(partition);
+                    consumer.pause(List.of(partition));
+                    continue;
+                }
+                positions.put(Integer.toString(record.partition()), record.offset() + 1);
+                scanned++;
+                String id = record.partition() + "-" + record.offset();
+                DeadLetter deadLetter;
+                try {
+                    deadLetter = deserializer.deserialize(topics.dlq(), record.value(), DeadLetter.class);
+                } catch (SerializationException unreadable) {
+                    continue;
+                }
+                if (!query.matches(DeadLetterSummary.of(id, deadLetter))
+                        || (!job.getIncludeReplayed() && alreadyReplayed.test(id))) {
+                    continue;
+                }
+                matched++;
+                if (!job.getDryRun()) {
+                    pacer.await();
+                    batch.add(new ProducerRecord<>(
+                            topics.redeliveries(),
+                            deadLetter.getTask().getSubscriptionId(),
+                            fresh(deadLetter.getTask())));
+                    batch.add(new ProducerRecord<>(
+                            topics.replayed(),
+                            id,
+                            ReplayMark.newBuilder()
+                                    .setDeadLetterId(id)
+                                    .setJobId(job.getId())
+                                    .setReplayedAt(clock.instant())
+                                    .build()));
+                }
+            }
+            for (TopicPartition partition : List.copyOf(remaining)) {
+                long position = Math.max(
+                        consumer.position(partition),
+                        positions.getOrDefault(Integer.toString(partition.partition()), 0L));
+                positions.put(Integer.toString(partition.partition()), Math.min(position, end.get(partition)));
+                if (position >= end.get(partition)) {
+                    remaining.remove(partition);
+                }
+            }
+            job = ReplayJob.newBuilder(job)
+                    .setPositions(Map.copyOf(positions))
+                    .setScanned(job.getScanned() + scanned)
+                    .setMatched(job.getMatched() + matched)
+                    .setSent(job.getSent() + batch.size() / 2)
+                    .build();
+            commit(producer, batch, job);
+        }
+        return job;
+    }
+
+    /** The dead letter's task as a new delivery: same delivery id (webhook-id), a fresh retry schedule. */
+    private static DeliveryTask fresh(DeliveryTask task) {
+        return DeliveryTask.newBuilder(task)
+                .setAttempts(0)
+                .setNotBefore(null)
+                .setFirstAttemptAt(null)
+                .setLastAttemptAt(null)
+                .setLastStatus(null)
+                .setLastError(null)
+                .build();
+    }
+
+    private void commit(
+            KafkaProducer<String, SpecificRecord> producer,
+            List<ProducerRecord<String, SpecificRecord>> batch,
+            ReplayJob job) {
+        producer.beginTransaction();
+        batch.forEach(producer::send);
+        producer.send(new ProducerRecord<>(topics.replays(), job.getId(), job));
+        producer.commitTransaction();
+        for (ProducerRecord<String, SpecificRecord> record : batch) {
+            if (record.value() instanceof ReplayMark mark) {
+                listener.replayed(mark);
+            }
+        }
+        listener.progressed(job);
+    }
+
+    /** Spaces sends to the job's rate without a timer per send. */
+    private static final class Pacer {
+
+        private final long intervalNanos;
+        private long next = System.nanoTime();
+
+        Pacer(int ratePerSecond) {
+            this.intervalNanos = 1_000_000_000L / Math.max(1, ratePerSecond);
+        }
+
+        void await() {
+            long now = System.nanoTime();
+            if (next > now) {
+                LockSupport.parkNanos(next - now);
+            }
+            next = Math.max(next, now) + intervalNanos;
+        }
+    }
+}

@@ -29,6 +29,39 @@ class RetryScheduleTest {
     }
 
     @Test
+    void retryAfterPushesToALaterTierNeverAnEarlierOne() {
+        assertThat(schedule.placeAfter(1, Duration.ofSeconds(3)).orElseThrow())
+                .isEqualTo(new RetrySchedule.Placement(
+                        new RetrySchedule.RetryTier("webhooks.retry.5s", Duration.ofSeconds(5)), 1));
+        assertThat(schedule.placeAfter(1, Duration.ofSeconds(60)).orElseThrow())
+                .isEqualTo(new RetrySchedule.Placement(
+                        new RetrySchedule.RetryTier("webhooks.retry.2m", Duration.ofMinutes(2)), 3));
+        assertThat(schedule.placeAfter(3, Duration.ofSeconds(1))
+                        .orElseThrow()
+                        .tier()
+                        .delay())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(schedule.placeAfter(1, Duration.ofHours(5))
+                        .orElseThrow()
+                        .tier()
+                        .delay())
+                .as("the last tier at most")
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(schedule.placeAfter(4, null)).isEmpty();
+    }
+
+    @Test
+    void waitsTheDelayWithinTwentyPercentOrWhatTheReceiverAskedWithinBounds() {
+        Duration delay = Duration.ofSeconds(10);
+        assertThat(RetrySchedule.wait(delay, null, 0.0)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(RetrySchedule.wait(delay, null, 0.5)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(RetrySchedule.wait(delay, null, 0.999999)).isEqualTo(Duration.ofMillis(12_000));
+        assertThat(RetrySchedule.wait(delay, Duration.ofSeconds(15), 0.1)).isEqualTo(Duration.ofSeconds(15));
+        assertThat(RetrySchedule.wait(delay, Duration.ofMinutes(5), 0.1)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(RetrySchedule.wait(delay, Duration.ofSeconds(2), 0.5)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void hasOneTierTopicPerDistinctDelay() {
         var repeated =
                 new RetrySchedule("r.", List.of(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofHours(1)));

@@ -87,15 +87,19 @@ class DeliveryIT {
 
     @Test
     void anEventSentOverHttpReachesTheSubscriberSignedWithItsSecret() {
+        deliverSigned("/signed");
+    }
+
+    private static void deliverSigned(String path) {
         String type = uniqueType();
-        JsonNode subscription = subscribe("/signed", type);
+        JsonNode subscription = subscribe(path, type);
         String secret = subscription.get("secret").stringValue();
         assertThat(secret).startsWith("whsec_");
 
         String eventId = send("{\"type\": \"" + type + "\", \"subject\": \"order-42\", \"data\": {\"amount\": 150}}");
 
-        await().atMost(DELIVERY).until(() -> receiver.received("/signed").size() == 1);
-        TestReceiver.Received call = receiver.received("/signed").get(0);
+        await().atMost(DELIVERY).until(() -> receiver.received(path).size() == 1);
+        TestReceiver.Received call = receiver.received(path).get(0);
         assertThat(call.header("content-type")).isEqualTo("application/json");
         assertThat(call.header("webhook-id")).startsWith("dlv_");
         assertThatCode(() -> new Webhook(secret).verify(call.body(), call.headers()))
@@ -247,5 +251,20 @@ class DeliveryIT {
                         java.net.http.HttpResponse.BodyHandlers.ofString())
                 .body();
         assertThat(page).contains("signature verified", "signature not verified", "seen-in-bin");
+    }
+
+    @Test
+    void theDispatcherCountsDeliveriesForPrometheus() throws Exception {
+        deliverSigned("/counted");
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://localhost:" + settings.dispatcherPort() + "/actuator/prometheus"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .containsPattern("campanello_deliveries_total\\{[^}]*outcome=\"delivered\"[^}]*} [1-9]")
+                .contains("campanello_delivery_latency_seconds_bucket");
     }
 }

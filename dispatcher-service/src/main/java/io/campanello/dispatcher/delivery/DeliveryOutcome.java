@@ -1,6 +1,7 @@
 package io.campanello.dispatcher.delivery;
 
 import io.campanello.schemas.v1.AttemptOutcome;
+import java.time.Duration;
 
 /** What one HTTP attempt came to; normal outcomes are data, not exceptions. */
 sealed interface DeliveryOutcome {
@@ -13,6 +14,11 @@ sealed interface DeliveryOutcome {
 
     /** The kind of transport error, when no response came. */
     String error();
+
+    /** How long the receiver asked to wait ({@code Retry-After}), if it did. */
+    default Duration retryAfter() {
+        return null;
+    }
 
     /** The endpoint answered 2xx. */
     record Delivered(int code) implements DeliveryOutcome {
@@ -30,7 +36,12 @@ sealed interface DeliveryOutcome {
     }
 
     /** Worth trying again later: any other status, a timeout, a refused or reset connection. */
-    record RetryableFailure(Integer status, String error) implements DeliveryOutcome {
+    record RetryableFailure(Integer status, String error, Duration retryAfter) implements DeliveryOutcome {
+
+        RetryableFailure(Integer status, String error) {
+            this(status, error, null);
+        }
+
         public AttemptOutcome kind() {
             return AttemptOutcome.RETRYABLE;
         }

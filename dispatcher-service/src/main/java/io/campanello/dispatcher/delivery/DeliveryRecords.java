@@ -8,6 +8,8 @@ import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeadLetterReason;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.schemas.v1.DeliveryTask;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +17,17 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Everything the dispatcher writes: attempts, tasks waiting on a retry tier, parked tasks and dead letters. */
+/**
+ * Everything the dispatcher writes: attempts, tasks waiting on a retry tier, parked tasks and dead letters; and the
+ * metrics of them ({@code campanello_deliveries_total{outcome}}, {@code campanello_delivery_latency_seconds} from
+ * acceptance to delivery, {@code campanello_dead_letters_total{reason}}).
+ */
 @Component
 class DeliveryRecords {
 
@@ -28,12 +35,23 @@ class DeliveryRecords {
     private final CampanelloKafkaProperties.TopicNames topics;
     private final RetrySchedule schedule;
     private final Clock clock;
+    private final MeterRegistry meters;
+    private final Timer latency;
 
-    DeliveryRecords(KafkaTemplate<String, SpecificRecord> kafka, CampanelloKafkaProperties properties, Clock clock) {
+    DeliveryRecords(
+            KafkaTemplate<String, SpecificRecord> kafka,
+            CampanelloKafkaProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.kafka = kafka;
         this.topics = properties.topics();
         this.schedule = properties.retrySchedule();
         this.clock = clock;
+        this.meters = meters;
+        this.latency = Timer.builder("campanello.delivery.latency")
+                .description("From the event's acceptance to its delivery (2xx)")
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     CompletableFuture<?> attempt(
@@ -52,28 +70,42 @@ class DeliveryRecords {
                 .setStatus(status)
                 .setError(error)
                 .build();
+        meters.counter("campanello.deliveries", "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .increment();
+        if (outcome == AttemptOutcome.DELIVERED && !task.getTest()) {
+            latency.record(Duration.between(task.getEvent().getReceivedAt(), clock.instant()));
+        }
         return kafka.send(topics.attempts(), task.getDeliveryId(), attempt);
     }
 
-    /** Puts the task on the tier of its attempt count; empty when the schedule is exhausted. */
-    Optional<CompletableFuture<?>> retry(DeliveryTask task) {
-        return schedule.tierAfter(task.getAttempts()).map(tier -> {
+    /**
+     * Puts the task on the tier of its attempt count (a later one if the receiver asked to wait longer), due after
+     * the tier's delay with jitter; empty when the schedule is exhausted.
+     */
+    Optional<Retry> retry(DeliveryTask task, Duration retryAfter) {
+        return schedule.placeAfter(task.getAttempts(), retryAfter).map(placement -> {
+            Duration wait = RetrySchedule.wait(
+                    placement.tier().delay(),
+                    retryAfter,
+                    ThreadLocalRandom.current().nextDouble());
             DeliveryTask waiting = DeliveryTask.newBuilder(task)
-                    .setNotBefore(clock.instant().plus(tier.delay()))
+                    .setAttempts(placement.attempts())
+                    .setNotBefore(clock.instant().plus(wait))
                     .build();
-            return kafka.send(tier.topic(), task.getSubscriptionId(), waiting);
+            return new Retry(kafka.send(placement.tier().topic(), task.getSubscriptionId(), waiting), wait);
         });
     }
 
-    Duration delayAfter(int attempts) {
-        return schedule.tierAfter(attempts).map(RetrySchedule.RetryTier::delay).orElse(Duration.ZERO);
-    }
+    /** A task written to a retry tier, and how long it waits there. */
+    record Retry(CompletableFuture<?> written, Duration waitsFor) {}
 
     CompletableFuture<?> park(DeliveryTask task) {
         return kafka.send(topics.parked(), task.getSubscriptionId(), task);
     }
 
     CompletableFuture<?> deadLetter(DeliveryTask task, DeadLetterReason reason) {
+        meters.counter("campanello.dead.letters", "reason", reason.name().toLowerCase(Locale.ROOT))
+                .increment();
         DeadLetter deadLetter = DeadLetter.newBuilder()
                 .setTask(task)
                 .setReason(reason)

@@ -105,7 +105,7 @@ class Dispatcher {
             log.info("permanent failure delivery_id={} status={}", task.getDeliveryId(), task.getLastStatus());
             return records.deadLetter(task, DeadLetterReason.PERMANENT_STATUS);
         }
-        return records.retry(task)
+        return records.retry(task, outcome.retryAfter())
                 .<CompletableFuture<?>>map(retry -> {
                     log.info(
                             "attempt failed, retrying delivery_id={} attempt={} status={} error={} in={}",
@@ -113,8 +113,8 @@ class Dispatcher {
                             task.getAttempts(),
                             task.getLastStatus(),
                             task.getLastError(),
-                            records.delayAfter(task.getAttempts()));
-                    return retry;
+                            retry.waitsFor());
+                    return retry.written();
                 })
                 .orElseGet(() -> {
                     log.info("retries exhausted delivery_id={} attempts={}", task.getDeliveryId(), task.getAttempts());

@@ -3,6 +3,11 @@ package io.campanello.dispatcher.delivery;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
@@ -12,10 +17,36 @@ final class Outcomes {
     private Outcomes() {}
 
     static DeliveryOutcome ofStatus(int status) {
+        return ofStatus(status, null, Instant.EPOCH);
+    }
+
+    /** A status with its {@code Retry-After} header (seconds or an HTTP date), honoured on 429 and 503. */
+    static DeliveryOutcome ofStatus(int status, String retryAfter, Instant now) {
         if (status >= 200 && status < 300) {
             return new DeliveryOutcome.Delivered(status);
         }
-        return new DeliveryOutcome.RetryableFailure(status, null);
+        Duration wait = status == 429 || status == 503 ? retryAfter(retryAfter, now) : null;
+        return new DeliveryOutcome.RetryableFailure(status, null, wait);
+    }
+
+    static Duration retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(
+                        now,
+                        ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
+                return until.isNegative() || until.isZero() ? null : until;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     /** Every transport failure is worth retrying; its kind is kept for the attempt record. */

@@ -3,6 +3,7 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.dispatcher.DispatcherProperties;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.time.Instant;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -41,7 +42,10 @@ class WebhookClient implements DisposableBean {
                 .send(ByteBufFlux.fromInbound(Mono.just(request.body())))
                 .responseSingle((response, content) -> content.asByteArray()
                         .defaultIfEmpty(new byte[0])
-                        .map(ignored -> Outcomes.ofStatus(response.status().code())))
+                        .map(ignored -> Outcomes.ofStatus(
+                                response.status().code(),
+                                response.responseHeaders().get("retry-after"),
+                                Instant.now())))
                 .onErrorResume(error -> Mono.just(Outcomes.ofError(error)));
     }
 

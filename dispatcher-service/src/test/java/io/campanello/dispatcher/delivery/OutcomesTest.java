@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,19 @@ class OutcomesTest {
     @ValueSource(ints = {301, 302, 400, 404, 410, 429, 500, 502, 503})
     void everyOtherStatusIsRetried(int status) {
         assertThat(Outcomes.ofStatus(status)).isEqualTo(new DeliveryOutcome.RetryableFailure(status, null));
+    }
+
+    @Test
+    void readsRetryAfterOn429And503AsSecondsOrADate() {
+        Instant now = Instant.parse("2026-11-23T10:00:00Z");
+        assertThat(Outcomes.ofStatus(429, "120", now).retryAfter()).isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(Outcomes.ofStatus(503, "Mon, 23 Nov 2026 10:05:00 GMT", now).retryAfter())
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(Outcomes.ofStatus(500, "120", now).retryAfter())
+                .as("only on 429 and 503")
+                .isNull();
+        assertThat(Outcomes.ofStatus(429, "soon", now).retryAfter()).isNull();
+        assertThat(Outcomes.ofStatus(429, "-5", now).retryAfter()).isNull();
     }
 
     @Test

@@ -4,6 +4,9 @@ import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EventEnvelope;
+import io.campanello.schemas.v1.EventType;
+import io.campanello.schemas.v1.ReplayJob;
+import io.campanello.schemas.v1.ReplayMark;
 import io.campanello.schemas.v1.Subscription;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +30,14 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
 
     /** Every record type Campanello writes to a topic. Older schema versions are added here as they appear. */
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
-            EventEnvelope.class, Subscription.class, DeliveryTask.class, DeliveryAttempt.class, DeadLetter.class);
+            EventEnvelope.class,
+            Subscription.class,
+            DeliveryTask.class,
+            DeliveryAttempt.class,
+            DeadLetter.class,
+            EventType.class,
+            ReplayJob.class,
+            ReplayMark.class);
 
     private static final int HEADER_LENGTH = 10;
     private static final byte MAGIC_0 = (byte) 0xC3;

@@ -99,4 +99,31 @@ class AvroSerdeTest {
         assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofMillis(1500)))
                 .isEqualTo("webhooks.retry.1500ms");
     }
+
+    /** Every generated record class, found on the classpath, must be readable; a new schema cannot be forgotten. */
+    @Test
+    void readsEveryGeneratedRecordType() throws Exception {
+        java.util.List<String> generated;
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(AvroSerdeTest.class
+                        .getResource("/io/campanello/schemas/v1/EventEnvelope.class")
+                        .toURI())
+                .getParent())) {
+            generated = files.map(path -> path.getFileName().toString())
+                    .filter(name -> name.endsWith(".class") && !name.contains("$"))
+                    .map(name -> "io.campanello.schemas.v1." + name.substring(0, name.length() - ".class".length()))
+                    .filter(name -> {
+                        try {
+                            return org.apache.avro.specific.SpecificRecord.class.isAssignableFrom(Class.forName(name))
+                                    && !name.endsWith("SigningSecret");
+                        } catch (ClassNotFoundException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
+        }
+        assertThat(generated).contains("io.campanello.schemas.v1.ReplayJob");
+        assertThat(AvroDeserializer.RECORD_TYPES)
+                .extracting(Class::getName)
+                .containsExactlyInAnyOrderElementsOf(generated);
+    }
 }

@@ -99,7 +99,9 @@ final class ReplayRunner implements Runnable {
         consumerProperties.putAll(consumerConfig);
         consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH);
+        // About a second of sends per transaction: progress shows as it goes, and a stop waits at most that long.
+        consumerProperties.put(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(BATCH, start.getRatePerSecond())));
         ReplayJob job = start;
         try (var producer = new KafkaProducer<String, SpecificRecord>(
                         producerProperties, new StringSerializer(), new AvroSerializer());

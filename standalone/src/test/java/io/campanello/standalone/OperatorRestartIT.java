@@ -1,0 +1,117 @@
+package io.campanello.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** A restart in the middle of waiting or replaying: nothing is lost, nothing is early, nothing is sent twice. */
+class OperatorRestartIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aRetryWaitingAcrossARestartIsNeitherLostNorEarly() throws Exception {
+        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=5s"));
+        Api api = new Api(TestStandalones.API_KEY);
+        try (TestReceiver receiver = new TestReceiver().thenAnswer(500)) {
+            Instant firstAttempt;
+            try (Standalone first = Standalone.start(settings)) {
+                subscribe(api, settings, receiver.url("/waits"), "payment.*");
+                api.post("http://localhost:" + settings.ingestPort() + "/v1/events", "{\"type\": \"payment.failed\"}");
+                await().atMost(WAIT).until(() -> receiver.received("/waits").size() == 1);
+                firstAttempt = Instant.now();
+            }
+            try (Standalone second = Standalone.start(settings)) {
+                await().atMost(WAIT).until(() -> receiver.received("/waits").size() == 2);
+                Instant retried = Instant.now();
+                assertThat(Duration.between(firstAttempt, retried))
+                        .as("the 5 s tier, minus 20 % jitter at most")
+                        .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+                await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+            }
+            assertThat(receiver.received("/waits")).hasSize(2);
+            assertThat(receiver.received("/waits").get(1).answeredWith()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void aReplayInterruptedByARestartResumesWithoutSendingTwice() throws Exception {
+        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=1s"));
+        Api api = new Api(TestStandalones.API_KEY);
+        String retry = "http://localhost:" + settings.retryPort();
+        try (TestReceiver receiver = new TestReceiver().alwaysAnswer(503)) {
+            String replayId;
+            try (Standalone first = Standalone.start(settings)) {
+                String subscription = subscribe(api, settings, receiver.url("/replayed"), "shipment.*");
+                for (int i = 0; i < 20; i++) {
+                    api.post(
+                            "http://localhost:" + settings.ingestPort() + "/v1/events",
+                            "{\"type\": \"shipment.lost\", \"subject\": \"parcel-" + i + "\"}");
+                }
+                await().atMost(WAIT)
+                        .until(() -> api.get(retry + "/v1/dead-letters?subscription=" + subscription)
+                                        .body()
+                                        .get("items")
+                                        .size()
+                                == 20);
+                receiver.alwaysAnswer(204);
+                replayId = api.post(
+                                retry + "/v1/replays",
+                                "{\"filter\": {\"subscription\": \"" + subscription + "\"}, \"ratePerSecond\": 4}")
+                        .body()
+                        .get("id")
+                        .stringValue();
+                await().atMost(WAIT)
+                        .until(() -> api.get(retry + "/v1/replays/" + replayId)
+                                        .body()
+                                        .get("sent")
+                                        .intValue()
+                                >= 4);
+            }
+            int beforeRestart = receiver.received("/replayed").size() - 40;
+            assertThat(beforeRestart)
+                    .as("the replay was interrupted, not finished")
+                    .isLessThan(20);
+
+            try (Standalone second = Standalone.start(settings)) {
+                JsonNode[] replay = new JsonNode[1];
+                await().atMost(WAIT).until(() -> {
+                    replay[0] = api.get(retry + "/v1/replays/" + replayId).body();
+                    return replay[0].get("state").stringValue().equals("COMPLETED");
+                });
+                assertThat(replay[0].get("sent").intValue()).isEqualTo(20);
+                await().atMost(WAIT).until(() -> receiver.received("/replayed").size() >= 60);
+                await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+            }
+            List<TestReceiver.Received> replayed = receiver.received("/replayed").stream()
+                    .filter(r -> r.answeredWith() == 204)
+                    .toList();
+            Map<String, Long> perWebhookId = replayed.stream()
+                    .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
+            assertThat(perWebhookId)
+                    .hasSize(20)
+                    .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
+        }
+    }
+
+    private static String subscribe(Api api, StandaloneSettings settings, String url, String types) {
+        return api.post(
+                        "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
+                        "{\"url\": \"" + url + "\", \"eventTypes\": [\"" + types + "\"], \"activate\": true}")
+                .body()
+                .get("id")
+                .stringValue();
+    }
+}

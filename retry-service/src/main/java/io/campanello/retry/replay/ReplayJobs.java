@@ -82,7 +82,7 @@ class ReplayJobs implements SmartLifecycle {
                 .setTenant(tenant)
                 .setSubscriptionId(filter.subscription())
                 .setEventType(filter.type())
-                .setReason(filter.reason())
+                .setReason(filter.reasonValue())
                 .setSince(filter.since())
                 .setUntil(filter.until())
                 .setIncludeReplayed(Boolean.TRUE.equals(request.includeReplayed()))

@@ -1,7 +1,9 @@
 package io.campanello.retry.replay;
 
+import io.campanello.api.ApiException;
 import io.campanello.schemas.v1.DeadLetterReason;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The body of {@code POST /v1/replays}: which dead letters to send again, and how. "Recover" is a replay with
@@ -11,6 +13,20 @@ import java.time.Instant;
  */
 record ReplayRequest(Filter filter, Boolean dryRun, Integer ratePerSecond, Boolean includeReplayed) {
 
-    /** Null fields do not restrict. */
-    record Filter(String subscription, String type, DeadLetterReason reason, Instant since, Instant until) {}
+    /** Null fields do not restrict; {@code reason} as the API writes it ({@code exhausted}) or its enum name. */
+    record Filter(String subscription, String type, String reason, Instant since, Instant until) {
+
+        DeadLetterReason reasonValue() {
+            if (reason == null) {
+                return null;
+            }
+            try {
+                return DeadLetterReason.valueOf(reason.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(
+                        "invalid_replay",
+                        "'reason' is one of exhausted, permanent_status, subscription_deleted, subscription_disabled");
+            }
+        }
+    }
 }

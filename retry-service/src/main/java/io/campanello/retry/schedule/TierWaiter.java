@@ -12,13 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -35,16 +35,21 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
 
 /**
- * Holds every retry tier until its tasks are due, with one consumer and no timer or copy per task: a tier's tasks
- * are appended in due order, so when a partition's head is not due the partition is paused and rewound to it, and
- * resumed when it is due. A million waiting retries cost disk, not heap. Due tasks go to webhooks.redeliveries;
- * offsets are committed only after Kafka acknowledged them, so a crash neither loses a task nor sends one early.
+ * Holds every retry tier until its tasks are due, with one consumer and no timer or thread per task. Each partition
+ * is read ahead into a bounded window (at most {@link #WINDOW} tasks; when it is full the partition is paused, so a
+ * million waiting retries cost disk, not heap); each task is handed back to the dispatcher (webhooks.redeliveries)
+ * at its own due time, even when a later one is due first (retries are jittered). The committed offset is the
+ * first task not yet handed back, so a crash or rebalance loses nothing and sends nothing early; at worst a task
+ * handed back just before the crash is handed back again, with the same webhook-id.
  */
 @Component
 class TierWaiter implements SmartLifecycle {
 
     /** Consumer group of the retry tiers. */
     static final String GROUP_ID = "campanello-retry";
+
+    /** The most tasks read ahead per partition. */
+    static final int WINDOW = 1_000;
 
     private static final Logger log = LoggerFactory.getLogger(TierWaiter.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
@@ -56,10 +61,21 @@ class TierWaiter implements SmartLifecycle {
     private final DeadLetterPublishingRecoverer deadLetters;
     private final Clock clock;
     private final AvroDeserializer deserializer = new AvroDeserializer();
-    private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    private final Map<TopicPartition, Window> windows = new HashMap<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
+
+    /** The tasks of one partition read but not yet handed back, by offset, and where reading stands. */
+    private static final class Window {
+        final TreeMap<Long, ConsumerRecord<String, byte[]>> waiting = new TreeMap<>();
+        final Map<Long, DeliveryTask> tasks = new HashMap<>();
+        long readUpTo = -1;
+
+        long commitOffset() {
+            return waiting.isEmpty() ? readUpTo : waiting.firstKey();
+        }
+    }
 
     TierWaiter(
             KafkaProperties kafkaProperties,
@@ -94,20 +110,20 @@ class TierWaiter implements SmartLifecycle {
             consumer.subscribe(tiers, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    partitions.forEach(pausedUntil::remove);
+                    commit(partitions);
+                    partitions.forEach(windows::remove);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    // A newly assigned partition starts unpaused: its head is looked at again.
+                    // A newly assigned partition is read from its committed offset: the first task not handed back.
                 }
             });
             while (running) {
-                resumeDuePartitions();
-                ConsumerRecords<String, byte[]> records = consumer.poll(pollWait());
-                if (!records.isEmpty()) {
-                    handOverDue(records);
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(pollWait())) {
+                    read(record);
                 }
+                handOverDue();
             }
         } catch (WakeupException stopping) {
             // stop() woke the consumer up
@@ -120,23 +136,48 @@ class TierWaiter implements SmartLifecycle {
         }
     }
 
-    private void handOverDue(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+    private void read(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        Window window = windows.computeIfAbsent(partition, p -> new Window());
+        window.readUpTo = record.offset() + 1;
+        try {
+            window.tasks.put(
+                    record.offset(), deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class));
+            window.waiting.put(record.offset(), record);
+        } catch (SerializationException e) {
+            // Not a task: it goes to the dead-letter topic with the error in its headers and never blocks the tier.
+            log.warn(
+                    "unreadable task topic={} partition={} offset={}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
+            deadLetters.accept(record, e);
+        }
+        if (window.waiting.size() >= WINDOW) {
+            consumer.pause(List.of(partition));
+        }
+    }
+
+    /** Hands back every task that is due, in every window; then commits what was handed back. */
+    private void handOverDue() throws InterruptedException {
         Instant now = clock.instant();
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                DeliveryTask task = read(record);
-                if (task != null && !DueTime.isDue(task, now)) {
-                    consumer.seek(partition, record.offset());
-                    consumer.pause(List.of(partition));
-                    pausedUntil.put(partition, task.getNotBefore());
-                    break;
-                }
-                if (task != null) {
-                    writes.add(kafka.send(topics.redeliveries(), record.key(), task));
-                }
-                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        List<TopicPartition> touched = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Window> entry : windows.entrySet()) {
+            Window window = entry.getValue();
+            var due = window.waiting.entrySet().stream()
+                    .filter(waiting -> DueTime.isDue(window.tasks.get(waiting.getKey()), now))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            for (Long offset : due) {
+                ConsumerRecord<String, byte[]> record = window.waiting.remove(offset);
+                writes.add(kafka.send(topics.redeliveries(), record.key(), window.tasks.remove(offset)));
+            }
+            if (!due.isEmpty() || window.waiting.isEmpty()) {
+                touched.add(entry.getKey());
+            }
+            if (window.waiting.size() < WINDOW / 2 && consumer.paused().contains(entry.getKey())) {
+                consumer.resume(List.of(entry.getKey()));
             }
         }
         try {
@@ -145,47 +186,37 @@ class TierWaiter implements SmartLifecycle {
             // Nothing is committed: the tasks are read and handed over again (at least once).
             throw new IllegalStateException("could not hand due tasks back", e.getCause());
         }
-        if (!done.isEmpty()) {
-            consumer.commitSync(done);
+        commit(touched);
+    }
+
+    private void commit(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            Window window = windows.get(partition);
+            if (window != null && window.readUpTo >= 0) {
+                offsets.put(partition, new OffsetAndMetadata(window.commitOffset()));
+            }
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
         }
     }
 
-    /** A record that is not a task goes to the dead-letter topic with the error in its headers; it never blocks a tier. */
-    private DeliveryTask read(ConsumerRecord<String, byte[]> record) {
-        try {
-            return deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
-        } catch (SerializationException e) {
-            log.warn(
-                    "unreadable task topic={} partition={} offset={}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset());
-            deadLetters.accept(record, e);
-            return null;
-        }
-    }
-
-    private void resumeDuePartitions() {
-        Instant now = clock.instant();
-        List<TopicPartition> due = pausedUntil.entrySet().stream()
-                .filter(entry -> !entry.getValue().isAfter(now))
-                .map(Map.Entry::getKey)
-                .toList();
-        if (!due.isEmpty()) {
-            consumer.resume(due);
-            due.forEach(pausedUntil::remove);
-        }
-    }
-
-    /** Until the earliest paused head is due, and never longer than a short poll, to notice new partitions. */
+    /** Until the earliest waiting task is due, and never longer than a short poll, to read what arrives. */
     private Duration pollWait() {
         Instant now = clock.instant();
-        return pausedUntil.values().stream()
-                .map(until -> Duration.between(now, until))
-                .filter(wait -> wait.compareTo(MAX_POLL_WAIT) < 0)
-                .min(Duration::compareTo)
-                .map(wait -> wait.isNegative() ? Duration.ZERO : wait)
-                .orElse(MAX_POLL_WAIT);
+        Duration wait = MAX_POLL_WAIT;
+        for (Window window : windows.values()) {
+            for (DeliveryTask task : window.tasks.values()) {
+                if (task.getNotBefore() != null) {
+                    Duration until = Duration.between(now, task.getNotBefore());
+                    if (until.compareTo(wait) < 0) {
+                        wait = until.isNegative() ? Duration.ZERO : until;
+                    }
+                }
+            }
+        }
+        return wait;
     }
 
     @Override

@@ -7,29 +7,23 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * A table kept in memory from a compacted topic: every instance reads the whole topic at start and then follows
  * it, so the topic stays the source of truth. {@link #start()} returns only once the table has caught up with the
  * end of the topic as it was at start, so listeners that depend on it start after it (lower lifecycle phase).
  */
-public final class TopicTable<V extends SpecificRecord> implements SmartLifecycle {
+public final class TopicTable<V extends SpecificRecord> extends ConsumerLoop {
 
     /**
      * Told of every change, in topic order; {@code value} is null when the key was deleted. A change this instance
@@ -45,20 +39,16 @@ public final class TopicTable<V extends SpecificRecord> implements SmartLifecycl
 
     private final String topic;
     private final Class<V> type;
-    private final Map<String, Object> consumerConfig;
     private final Duration startTimeout;
     private final List<ChangeListener<V>> listeners = new ArrayList<>();
     private final Map<String, V> rows = new ConcurrentHashMap<>();
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread follower;
-    private volatile boolean running;
 
     public TopicTable(String topic, Class<V> type, Map<String, Object> consumerConfig, Duration startTimeout) {
+        super("table-" + topic, consumerConfig, null);
         this.topic = topic;
         this.type = type;
-        this.consumerConfig = Map.copyOf(consumerConfig);
         this.startTimeout = startTimeout;
     }
 
@@ -85,15 +75,7 @@ public final class TopicTable<V extends SpecificRecord> implements SmartLifecycl
 
     @Override
     public void start() {
-        Properties config = new Properties();
-        config.putAll(consumerConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        follower = new Thread(this::follow, "table-" + topic);
-        follower.setDaemon(true);
-        follower.start();
+        super.start();
         try {
             if (!caughtUp.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("could not read " + topic + " within " + startTimeout);
@@ -105,26 +87,21 @@ public final class TopicTable<V extends SpecificRecord> implements SmartLifecycl
         log.info("table loaded topic={} rows={}", topic, rows.size());
     }
 
-    private void follow() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, startTimeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    apply(record);
-                }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
-                    caughtUp.countDown();
-                }
+    @Override
+    protected void consume(KafkaConsumer<String, byte[]> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, startTimeout).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (running()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                apply(record);
             }
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up
-        } finally {
-            consumer.close();
+            if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                caughtUp.countDown();
+            }
         }
     }
 
@@ -154,28 +131,6 @@ public final class TopicTable<V extends SpecificRecord> implements SmartLifecycl
         for (ChangeListener<V> listener : listeners) {
             listener.changed(key, previous, value);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        Thread thread = follower;
-        if (thread != null) {
-            try {
-                thread.join(startTimeout.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     /** Before the listener containers (which use the default phase), so that they see a loaded table. */

@@ -1,6 +1,7 @@
 package io.campanello.dispatcher.delivery;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.kafka.ConsumerLoop;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeadLetterReason;
@@ -10,21 +11,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +29,7 @@ import org.springframework.stereotype.Component;
  * memory) and looked at again every second; the others go on.
  */
 @Component
-class ParkingLot implements SmartLifecycle {
+class ParkingLot extends ConsumerLoop {
 
     /** Consumer group of the parked deliveries. */
     static final String GROUP_ID = "campanello-parking";
@@ -43,7 +38,6 @@ class ParkingLot implements SmartLifecycle {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RECHECK = Duration.ofSeconds(1);
 
-    private final Map<String, Object> consumerConfig;
     private final String topic;
     private final TopicTable<Subscription> subscriptions;
     private final Dispatcher dispatcher;
@@ -51,9 +45,7 @@ class ParkingLot implements SmartLifecycle {
     private final DeadLetterPublishingRecoverer deadLetters;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Map<TopicPartition, Long> pausedAt = new HashMap<>();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private KafkaConsumer<String, byte[]> consumer;
 
     ParkingLot(
             KafkaProperties kafka,
@@ -62,7 +54,7 @@ class ParkingLot implements SmartLifecycle {
             Dispatcher dispatcher,
             DeliveryRecords records,
             DeadLetterPublishingRecoverer deadLetters) {
-        this.consumerConfig = kafka.buildConsumerProperties();
+        super("parking-lot", kafka.buildConsumerProperties(), GROUP_ID);
         this.topic = properties.topics().parked();
         this.subscriptions = subscriptions;
         this.dispatcher = dispatcher;
@@ -71,37 +63,21 @@ class ParkingLot implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Properties config = new Properties();
-        config.putAll(consumerConfig);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        thread = new Thread(this::run, "parking-lot");
-        thread.start();
+    protected void consume(KafkaConsumer<String, byte[]> consumer) throws InterruptedException {
+        this.consumer = consumer;
+        consumer.subscribe(List.of(topic));
+        while (running()) {
+            recheckPaused();
+            var polled = consumer.poll(POLL);
+            for (TopicPartition partition : polled.partitions()) {
+                drain(partition, polled.records(partition));
+            }
+        }
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topic));
-            while (running) {
-                recheckPaused();
-                var polled = consumer.poll(POLL);
-                for (TopicPartition partition : polled.partitions()) {
-                    drain(partition, polled.records(partition));
-                }
-            }
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("parking lot failed; parked deliveries stay on their topic", e);
-        } finally {
-            consumer.close();
-        }
+    @Override
+    protected void failed(RuntimeException e) {
+        log.error("parking lot failed; parked deliveries stay on their topic", e);
     }
 
     private void drain(TopicPartition partition, List<ConsumerRecord<String, byte[]>> parkedRecords)
@@ -153,27 +129,5 @@ class ParkingLot implements SmartLifecycle {
             consumer.resume(due);
             due.forEach(pausedAt::remove);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        Thread lot = thread;
-        if (lot != null) {
-            try {
-                lot.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

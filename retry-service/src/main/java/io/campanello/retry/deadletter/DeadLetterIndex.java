@@ -1,6 +1,7 @@
 package io.campanello.retry.deadletter;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.kafka.ConsumerLoop;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeadLetter;
 import java.time.Duration;
@@ -10,20 +11,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +26,7 @@ import org.springframework.stereotype.Component;
  * topic grows, for listing with filters. The records themselves stay on the topic and are read back by id.
  */
 @Component
-public class DeadLetterIndex implements SmartLifecycle {
+public class DeadLetterIndex extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterIndex.class);
     private static final Comparator<DeadLetterSummary> NEWEST_FIRST = Comparator.comparing(DeadLetterSummary::deadAt)
@@ -39,15 +34,12 @@ public class DeadLetterIndex implements SmartLifecycle {
             .reversed();
 
     private final String topic;
-    private final Map<String, Object> consumerConfig;
     private final Map<String, DeadLetterSummary> byId = new ConcurrentHashMap<>();
     private final AvroDeserializer deserializer = new AvroDeserializer();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running;
 
     DeadLetterIndex(KafkaProperties kafka, CampanelloKafkaProperties properties) {
+        super("dead-letter-index", kafka.buildConsumerProperties(), null);
         this.topic = properties.topics().dlq();
-        this.consumerConfig = kafka.buildConsumerProperties();
     }
 
     /** A page, newest first: those older than {@code after} (a cursor from the previous page), at most {@code limit}. */
@@ -78,34 +70,16 @@ public class DeadLetterIndex implements SmartLifecycle {
     public record Page(List<DeadLetterSummary> items, String nextCursor) {}
 
     @Override
-    public void start() {
-        Properties config = new Properties();
-        config.putAll(consumerConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        Thread thread = new Thread(this::follow, "dead-letter-index");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void follow() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    add(record);
-                }
+    protected void consume(KafkaConsumer<String, byte[]> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        while (running()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                add(record);
             }
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up
-        } finally {
-            consumer.close();
         }
     }
 
@@ -133,19 +107,5 @@ public class DeadLetterIndex implements SmartLifecycle {
                             Instant.ofEpochMilli(record.timestamp())));
             log.debug("unreadable record on the dead-letter topic id={}", id);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

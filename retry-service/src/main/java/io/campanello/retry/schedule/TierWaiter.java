@@ -1,6 +1,7 @@
 package io.campanello.retry.schedule;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.kafka.ConsumerLoop;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeliveryTask;
 import java.time.Clock;
@@ -11,25 +12,19 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
@@ -43,7 +38,7 @@ import org.springframework.stereotype.Component;
  * handed back just before the crash is handed back again, with the same webhook-id.
  */
 @Component
-class TierWaiter implements SmartLifecycle {
+class TierWaiter extends ConsumerLoop {
 
     /** Consumer group of the retry tiers. */
     static final String GROUP_ID = "campanello-retry";
@@ -54,7 +49,6 @@ class TierWaiter implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TierWaiter.class);
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
 
-    private final Map<String, Object> consumerConfig;
     private final List<String> tiers;
     private final CampanelloKafkaProperties.TopicNames topics;
     private final KafkaTemplate<String, SpecificRecord> kafka;
@@ -62,9 +56,7 @@ class TierWaiter implements SmartLifecycle {
     private final Clock clock;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Map<TopicPartition, Window> windows = new HashMap<>();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private KafkaConsumer<String, byte[]> consumer;
 
     /** The tasks of one partition read but not yet handed back, by offset, and where reading stands. */
     private static final class Window {
@@ -83,7 +75,7 @@ class TierWaiter implements SmartLifecycle {
             KafkaTemplate<String, SpecificRecord> kafka,
             DeadLetterPublishingRecoverer deadLetters,
             Clock clock) {
-        this.consumerConfig = kafkaProperties.buildConsumerProperties();
+        super("retry-tiers", kafkaProperties.buildConsumerProperties(), GROUP_ID);
         this.tiers = properties.retrySchedule().tierTopics();
         this.topics = properties.topics();
         this.kafka = kafka;
@@ -93,47 +85,36 @@ class TierWaiter implements SmartLifecycle {
 
     @Override
     public void start() {
-        Properties config = new Properties();
-        config.putAll(consumerConfig);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        thread = new Thread(this::run, "retry-tiers");
-        thread.start();
+        super.start();
         log.info("waiting on retry tiers topics={}", tiers);
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(tiers, new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commit(partitions);
-                    partitions.forEach(windows::remove);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    // A newly assigned partition is read from its committed offset: the first task not handed back.
-                }
-            });
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(pollWait())) {
-                    read(record);
-                }
-                handOverDue();
+    @Override
+    protected void consume(KafkaConsumer<String, byte[]> consumer) throws InterruptedException {
+        this.consumer = consumer;
+        consumer.subscribe(tiers, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                commit(partitions);
+                partitions.forEach(windows::remove);
             }
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("retry tier consumer failed; tasks stay on their tiers", e);
-        } finally {
-            consumer.close();
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // A newly assigned partition is read from its committed offset: the first task not handed back.
+            }
+        });
+        while (running()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(pollWait())) {
+                read(record);
+            }
+            handOverDue();
         }
+    }
+
+    @Override
+    protected void failed(RuntimeException e) {
+        log.error("retry tier consumer failed; tasks stay on their tiers", e);
     }
 
     private void read(ConsumerRecord<String, byte[]> record) {
@@ -217,27 +198,5 @@ class TierWaiter implements SmartLifecycle {
             }
         }
         return wait;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        Thread waiter = thread;
-        if (waiter != null) {
-            try {
-                waiter.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -1,24 +1,19 @@
 package io.campanello.subscription.api;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.kafka.ConsumerLoop;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,21 +21,18 @@ import org.springframework.stereotype.Component;
  * deliveries someone waits for are looked at; nothing is kept otherwise.
  */
 @Component
-class AttemptWatcher implements SmartLifecycle {
+class AttemptWatcher extends ConsumerLoop {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final String topic;
-    private final Map<String, Object> consumerConfig;
     private final Map<String, CompletableFuture<DeliveryAttempt>> waiting = new ConcurrentHashMap<>();
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running;
 
     AttemptWatcher(KafkaProperties kafka, CampanelloKafkaProperties properties) {
+        super("attempt-watcher", kafka.buildConsumerProperties(), null);
         this.topic = properties.topics().attempts();
-        this.consumerConfig = kafka.buildConsumerProperties();
     }
 
     /** Call before the delivery is sent, so that its attempt cannot be missed. */
@@ -54,19 +46,7 @@ class AttemptWatcher implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Properties config = new Properties();
-        config.putAll(consumerConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        Thread thread = new Thread(this::follow, "attempt-watcher");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void follow() {
+    protected void consume(KafkaConsumer<String, byte[]> consumer) {
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
@@ -75,21 +55,17 @@ class AttemptWatcher implements SmartLifecycle {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
             positioned.complete(null);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    CompletableFuture<DeliveryAttempt> future =
-                            record.key() == null ? null : waiting.remove(record.key());
-                    if (future != null) {
-                        complete(future, record);
-                    }
-                }
-            }
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up
         } catch (RuntimeException e) {
             positioned.completeExceptionally(e);
-        } finally {
-            consumer.close();
+            throw e;
+        }
+        while (running()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                CompletableFuture<DeliveryAttempt> future = record.key() == null ? null : waiting.remove(record.key());
+                if (future != null) {
+                    complete(future, record);
+                }
+            }
         }
     }
 
@@ -99,19 +75,5 @@ class AttemptWatcher implements SmartLifecycle {
         } catch (SerializationException e) {
             future.completeExceptionally(e);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

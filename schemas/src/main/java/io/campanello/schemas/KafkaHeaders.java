@@ -30,6 +30,12 @@ public final class KafkaHeaders {
     /** Number of attempts made before a delivery was dead-lettered. */
     public static final String ATTEMPTS = "campanello-attempts";
 
+    /** When the first attempt of a dead-lettered delivery was made, ISO-8601. */
+    public static final String FIRST_ATTEMPT_AT = "campanello-first-attempt-at";
+
+    /** When the last attempt of a dead-lettered delivery was made, ISO-8601. */
+    public static final String LAST_ATTEMPT_AT = "campanello-last-attempt-at";
+
     /** Due time of a task on a retry tier, ISO-8601 (the Avro value carries it too). */
     public static final String NOT_BEFORE = "campanello-not-before";
 

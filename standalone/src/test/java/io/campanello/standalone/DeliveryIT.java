@@ -158,6 +158,9 @@ class DeliveryIT {
         assertThat(deadLetter.getTask().getLastStatus()).isEqualTo(503);
         assertThat(header(record, KafkaHeaders.DEAD_LETTER_REASON)).isEqualTo("exhausted");
         assertThat(header(record, KafkaHeaders.LAST_STATUS)).isEqualTo("503");
+        assertThat(header(record, KafkaHeaders.ATTEMPTS)).isEqualTo("3");
+        assertThat(java.time.Instant.parse(header(record, KafkaHeaders.LAST_ATTEMPT_AT)))
+                .isAfter(java.time.Instant.parse(header(record, KafkaHeaders.FIRST_ATTEMPT_AT)));
         assertThat(receiver.received("/always-failing")).hasSize(3);
     }
 

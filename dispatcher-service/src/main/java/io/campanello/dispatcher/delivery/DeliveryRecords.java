@@ -122,6 +122,18 @@ class DeliveryRecords {
         if (task.getLastError() != null) {
             record.headers().add(KafkaHeaders.ERROR_CLASS, utf8(task.getLastError()));
         }
+        if (task.getFirstAttemptAt() != null) {
+            record.headers()
+                    .add(
+                            KafkaHeaders.FIRST_ATTEMPT_AT,
+                            utf8(task.getFirstAttemptAt().toString()));
+        }
+        if (task.getLastAttemptAt() != null) {
+            record.headers()
+                    .add(
+                            KafkaHeaders.LAST_ATTEMPT_AT,
+                            utf8(task.getLastAttemptAt().toString()));
+        }
         return kafka.send(record);
     }
 

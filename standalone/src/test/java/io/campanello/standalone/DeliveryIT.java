@@ -164,6 +164,22 @@ class DeliveryIT {
         assertThat(receiver.received("/always-failing")).hasSize(3);
     }
 
+    @Test
+    void anEndpointThatAnswersGoneIsNotRetried() {
+        String type = uniqueType();
+        String subscriptionId = subscribe("/gone", type).get("id").stringValue();
+        receiver.thenAnswer(410);
+
+        send("{\"type\": \"" + type + "\"}");
+
+        ConsumerRecord<String, byte[]> record = awaitDeadLetter(subscriptionId);
+        DeadLetter deadLetter = new AvroDeserializer().deserialize(Topics.DLQ, record.value(), DeadLetter.class);
+        assertThat(deadLetter.getReason()).isEqualTo(DeadLetterReason.PERMANENT_STATUS);
+        assertThat(deadLetter.getTask().getAttempts()).isEqualTo(1);
+        assertThat(header(record, KafkaHeaders.DEAD_LETTER_REASON)).isEqualTo("permanent_status");
+        assertThat(receiver.received("/gone")).hasSize(1);
+    }
+
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String subscriptionId) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntPredicate;
 import javax.net.ssl.SSLException;
 
 /** The one place where an HTTP status or an error becomes a {@link DeliveryOutcome}. */
@@ -16,14 +18,22 @@ final class Outcomes {
 
     private Outcomes() {}
 
+    private static final Set<Integer> ONLY_GONE = Set.of(410);
+
     static DeliveryOutcome ofStatus(int status) {
-        return ofStatus(status, null, Instant.EPOCH);
+        return ofStatus(status, null, Instant.EPOCH, ONLY_GONE::contains);
     }
 
-    /** A status with its {@code Retry-After} header (seconds or an HTTP date), honoured on 429 and 503. */
-    static DeliveryOutcome ofStatus(int status, String retryAfter, Instant now) {
+    /**
+     * A status with its {@code Retry-After} header (seconds or an HTTP date), honoured on 429 and 503; a permanent
+     * status (410, or one configured) is not retried.
+     */
+    static DeliveryOutcome ofStatus(int status, String retryAfter, Instant now, IntPredicate permanent) {
         if (status >= 200 && status < 300) {
             return new DeliveryOutcome.Delivered(status);
+        }
+        if (permanent.test(status)) {
+            return new DeliveryOutcome.PermanentFailure(status, null);
         }
         Duration wait = status == 429 || status == 503 ? retryAfter(retryAfter, now) : null;
         return new DeliveryOutcome.RetryableFailure(status, null, wait);

@@ -19,8 +19,10 @@ class WebhookClient implements DisposableBean {
     private final ConnectionProvider connections;
     private final LoopResources loops;
     private final HttpClient http;
+    private final DispatcherProperties properties;
 
     WebhookClient(DispatcherProperties properties) {
+        this.properties = properties;
         this.connections = ConnectionProvider.builder("webhooks")
                 .maxConnections(500)
                 .maxIdleTime(Duration.ofSeconds(30))
@@ -45,7 +47,8 @@ class WebhookClient implements DisposableBean {
                         .map(ignored -> Outcomes.ofStatus(
                                 response.status().code(),
                                 response.responseHeaders().get("retry-after"),
-                                Instant.now())))
+                                Instant.now(),
+                                properties::isPermanent)))
                 .onErrorResume(error -> Mono.just(Outcomes.ofError(error)));
     }
 

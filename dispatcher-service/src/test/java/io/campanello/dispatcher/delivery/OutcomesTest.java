@@ -21,22 +21,32 @@ class OutcomesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {301, 302, 400, 404, 410, 429, 500, 502, 503})
+    @ValueSource(ints = {301, 302, 400, 404, 429, 500, 502, 503})
     void everyOtherStatusIsRetried(int status) {
         assertThat(Outcomes.ofStatus(status)).isEqualTo(new DeliveryOutcome.RetryableFailure(status, null));
     }
 
     @Test
+    void goneAndConfiguredStatusesArePermanent() {
+        assertThat(Outcomes.ofStatus(410)).isEqualTo(new DeliveryOutcome.PermanentFailure(410, null));
+        assertThat(Outcomes.ofStatus(422, null, Instant.EPOCH, status -> status == 422))
+                .isEqualTo(new DeliveryOutcome.PermanentFailure(422, null));
+        assertThat(Outcomes.ofStatus(422)).isInstanceOf(DeliveryOutcome.RetryableFailure.class);
+    }
+
+    @Test
     void readsRetryAfterOn429And503AsSecondsOrADate() {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
-        assertThat(Outcomes.ofStatus(429, "120", now).retryAfter()).isEqualTo(java.time.Duration.ofSeconds(120));
-        assertThat(Outcomes.ofStatus(503, "Mon, 23 Nov 2026 10:05:00 GMT", now).retryAfter())
+        assertThat(Outcomes.ofStatus(429, "120", now, s -> false).retryAfter())
+                .isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(Outcomes.ofStatus(503, "Mon, 23 Nov 2026 10:05:00 GMT", now, s -> false)
+                        .retryAfter())
                 .isEqualTo(java.time.Duration.ofMinutes(5));
-        assertThat(Outcomes.ofStatus(500, "120", now).retryAfter())
+        assertThat(Outcomes.ofStatus(500, "120", now, s -> false).retryAfter())
                 .as("only on 429 and 503")
                 .isNull();
-        assertThat(Outcomes.ofStatus(429, "soon", now).retryAfter()).isNull();
-        assertThat(Outcomes.ofStatus(429, "-5", now).retryAfter()).isNull();
+        assertThat(Outcomes.ofStatus(429, "soon", now, s -> false).retryAfter()).isNull();
+        assertThat(Outcomes.ofStatus(429, "-5", now, s -> false).retryAfter()).isNull();
     }
 
     @Test

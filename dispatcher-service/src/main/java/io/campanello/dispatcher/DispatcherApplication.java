@@ -3,10 +3,14 @@ package io.campanello.dispatcher;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.Subscription;
+import io.campanello.urlpolicy.UrlPolicy;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -27,6 +31,24 @@ public class DispatcherApplication {
     public static void main(String[] args) {
         application().run(args);
     }
+
+    /** Which endpoints may be called: the same settings as at registration, applied again at connect time. */
+    @Bean
+    UrlPolicy urlPolicy(UrlPolicyProperties properties) {
+        return new UrlPolicy(new UrlPolicy.Settings(properties.allowHttp(), properties.allowList()));
+    }
+
+    /**
+     * The URL policy settings ({@code campanello.url-policy.*}), shared with the subscription service's registration
+     * check.
+     *
+     * @param allowHttp accept {@code http} URLs, not only {@code https}
+     * @param allowList CIDRs or host names permitted although they are internal
+     */
+    @ConfigurationProperties("campanello.url-policy")
+    record UrlPolicyProperties(
+            @DefaultValue("false") boolean allowHttp,
+            @DefaultValue List<String> allowList) {}
 
     /** The current URL and secret of every subscription, so retries use what the owner set last. */
     @Bean

@@ -19,6 +19,7 @@ final class Outcomes {
     private Outcomes() {}
 
     private static final Set<Integer> ONLY_GONE = Set.of(410);
+    private static final String BLOCKED = "blocked_address";
 
     static DeliveryOutcome ofStatus(int status) {
         return ofStatus(status, null, Instant.EPOCH, ONLY_GONE::contains);
@@ -59,13 +60,22 @@ final class Outcomes {
         }
     }
 
-    /** Every transport failure is worth retrying; its kind is kept for the attempt record. */
+    /**
+     * A transport failure is worth retrying, its kind kept for the attempt record — except an endpoint that resolves
+     * only to blocked addresses, which no retry will fix.
+     */
     static DeliveryOutcome ofError(Throwable error) {
-        return new DeliveryOutcome.RetryableFailure(null, errorClass(error));
+        String kind = errorClass(error);
+        return BLOCKED.equals(kind)
+                ? new DeliveryOutcome.PermanentFailure(null, kind)
+                : new DeliveryOutcome.RetryableFailure(null, kind);
     }
 
     static String errorClass(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BlockedAddressException) {
+                return BLOCKED;
+            }
             if (cause instanceof TimeoutException
                     || cause.getClass().getSimpleName().contains("Timeout")) {
                 return "timeout";

@@ -1,6 +1,7 @@
 package io.campanello.dispatcher.delivery;
 
 import io.campanello.dispatcher.DispatcherProperties;
+import io.campanello.urlpolicy.UrlPolicy;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class WebhookClient implements DisposableBean {
     private final HttpClient http;
     private final DispatcherProperties properties;
 
-    WebhookClient(DispatcherProperties properties) {
+    WebhookClient(DispatcherProperties properties, UrlPolicy policy) {
         this.properties = properties;
         this.connections = ConnectionProvider.builder("webhooks")
                 .maxConnections(500)
@@ -30,6 +31,7 @@ class WebhookClient implements DisposableBean {
         this.loops = LoopResources.create("webhooks", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
         this.http = HttpClient.create(connections)
                 .runOn(loops)
+                .resolver(new PolicyResolverGroup(policy))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         properties.connectTimeout().toMillis())
                 .responseTimeout(properties.responseTimeout())

@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.Topics;
+import io.campanello.schemas.v1.AttemptOutcome;
 import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeadLetterReason;
+import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.signature.Webhook;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -178,6 +180,43 @@ class DeliveryIT {
         assertThat(deadLetter.getTask().getAttempts()).isEqualTo(1);
         assertThat(header(record, KafkaHeaders.DEAD_LETTER_REASON)).isEqualTo("permanent_status");
         assertThat(receiver.received("/gone")).hasSize(1);
+    }
+
+    @Test
+    void everyAttemptIsRecordedWithWhatTheEndpointAnswered() {
+        String type = uniqueType();
+        String subscriptionId = subscribe("/recorded", type).get("id").stringValue();
+        receiver.thenAnswer(502);
+
+        send("{\"type\": \"" + type + "\"}");
+
+        List<DeliveryAttempt> attempts = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.ATTEMPTS));
+            AvroDeserializer avro = new AvroDeserializer();
+            await().atMost(DELIVERY).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    DeliveryAttempt attempt = avro.deserialize(Topics.ATTEMPTS, r.value(), DeliveryAttempt.class);
+                    if (attempt.getSubscriptionId().equals(subscriptionId)) {
+                        attempts.add(attempt);
+                    }
+                });
+                return attempts.size() == 2;
+            });
+        }
+        assertThat(attempts).extracting(DeliveryAttempt::getAttempt).containsExactly(1, 2);
+        assertThat(attempts.get(0).getOutcome()).isEqualTo(AttemptOutcome.RETRYABLE);
+        assertThat(attempts.get(0).getStatus()).isEqualTo(502);
+        assertThat(attempts.get(0).getResponseHeaders()).containsKey("x-request-id");
+        assertThat(attempts.get(0).getResponseBody()).isEqualTo("answered 502");
+        assertThat(attempts.get(1).getOutcome()).isEqualTo(AttemptOutcome.DELIVERED);
+        assertThat(attempts.get(1).getDeliveryId()).isEqualTo(attempts.get(0).getDeliveryId());
     }
 
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String subscriptionId) {

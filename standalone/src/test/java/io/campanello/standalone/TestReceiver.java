@@ -87,7 +87,11 @@ final class TestReceiver implements AutoCloseable {
                     request.requestHeaders().forEach(h -> headers.put(h.getKey(), h.getValue()));
                     int status = nextStatus();
                     received.add(new Received(request.uri(), headers, body, status));
-                    return response.status(status).send();
+                    return response.status(status)
+                            .header("x-request-id", "req-" + received.size())
+                            .header("content-type", "text/plain")
+                            .sendString(Mono.just("answered " + status))
+                            .then();
                 });
     }
 

@@ -54,8 +54,8 @@ class DeliveryRecords {
                 .register(meters);
     }
 
-    CompletableFuture<?> attempt(
-            DeliveryTask task, String url, AttemptOutcome outcome, Integer status, String error, Instant started) {
+    CompletableFuture<?> attempt(DeliveryTask task, String url, WebhookClient.Attempted attempted, Instant started) {
+        AttemptOutcome outcome = attempted.outcome().kind();
         DeliveryAttempt attempt = DeliveryAttempt.newBuilder()
                 .setDeliveryId(task.getDeliveryId())
                 .setSubscriptionId(task.getSubscriptionId())
@@ -67,8 +67,10 @@ class DeliveryRecords {
                 .setStartedAt(started)
                 .setDurationMillis(Duration.between(started, clock.instant()).toMillis())
                 .setOutcome(outcome)
-                .setStatus(status)
-                .setError(error)
+                .setStatus(attempted.outcome().status())
+                .setError(attempted.outcome().error())
+                .setResponseHeaders(attempted.headers())
+                .setResponseBody(attempted.body())
                 .build();
         meters.counter("campanello.deliveries", "outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .increment();

@@ -82,8 +82,9 @@ class Dispatcher {
 
     private CompletableFuture<?> attempt(DeliveryTask task, Subscription subscription) {
         Instant started = clock.instant();
-        DeliveryOutcome outcome =
+        WebhookClient.Attempted response =
                 client.post(requests.of(task, subscription, started)).block();
+        DeliveryOutcome outcome = response.outcome();
         DeliveryTask attempted = DeliveryTask.newBuilder(task)
                 .setAttempts(task.getAttempts() + 1)
                 .setFirstAttemptAt(task.getFirstAttemptAt() != null ? task.getFirstAttemptAt() : started)
@@ -92,8 +93,7 @@ class Dispatcher {
                 .setLastStatus(outcome.status())
                 .setLastError(outcome.error())
                 .build();
-        CompletableFuture<?> recorded = records.attempt(
-                attempted, subscription.getUrl(), outcome.kind(), outcome.status(), outcome.error(), started);
+        CompletableFuture<?> recorded = records.attempt(attempted, subscription.getUrl(), response, started);
         return CompletableFuture.allOf(recorded, next(attempted, outcome));
     }
 

@@ -3,8 +3,12 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.urlpolicy.UrlPolicy;
 import io.netty.channel.ChannelOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -16,6 +20,10 @@ import reactor.netty.resources.LoopResources;
 /** POSTs one signed request with reactor-netty and classifies what came back. Redirects are not followed. */
 @Component
 class WebhookClient implements DisposableBean {
+
+    private static final int KEPT_BODY_BYTES = 4096;
+    private static final List<String> KEPT_HEADERS =
+            List.of("content-type", "retry-after", "location", "x-request-id", "x-correlation-id");
 
     private final ConnectionProvider connections;
     private final LoopResources loops;
@@ -38,7 +46,10 @@ class WebhookClient implements DisposableBean {
                 .followRedirect(false);
     }
 
-    Mono<DeliveryOutcome> post(Requests.Request request) {
+    /** What an attempt came to, and what the endpoint answered (kept in the attempt record, never logged). */
+    record Attempted(DeliveryOutcome outcome, Map<String, String> headers, String body) {}
+
+    Mono<Attempted> post(Requests.Request request) {
         return http.responseTimeout(request.timeout())
                 .headers(h -> request.headers().forEach(h::set))
                 .post()
@@ -46,12 +57,26 @@ class WebhookClient implements DisposableBean {
                 .send(ByteBufFlux.fromInbound(Mono.just(request.body())))
                 .responseSingle((response, content) -> content.asByteArray()
                         .defaultIfEmpty(new byte[0])
-                        .map(ignored -> Outcomes.ofStatus(
-                                response.status().code(),
-                                response.responseHeaders().get("retry-after"),
-                                Instant.now(),
-                                properties::isPermanent)))
-                .onErrorResume(error -> Mono.just(Outcomes.ofError(error)));
+                        .map(body -> new Attempted(
+                                Outcomes.ofStatus(
+                                        response.status().code(),
+                                        response.responseHeaders().get("retry-after"),
+                                        Instant.now(),
+                                        properties::isPermanent),
+                                keptHeaders(response.responseHeaders()),
+                                new String(body, 0, Math.min(body.length, KEPT_BODY_BYTES), StandardCharsets.UTF_8))))
+                .onErrorResume(error -> Mono.just(new Attempted(Outcomes.ofError(error), Map.of(), null)));
+    }
+
+    private static Map<String, String> keptHeaders(io.netty.handler.codec.http.HttpHeaders headers) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : KEPT_HEADERS) {
+            String value = headers.get(name);
+            if (value != null) {
+                kept.put(name, value.length() > 200 ? value.substring(0, 200) : value);
+            }
+        }
+        return kept;
     }
 
     @Override

@@ -33,10 +33,15 @@ class SubscriptionIndex {
 
         private final Subscription subscription;
         private final EventFilter filter;
+        private final String id;
+        private final boolean singlePattern;
 
         Candidate(Subscription subscription, EventFilter filter) {
             this.subscription = subscription;
             this.filter = filter;
+            // Read per event on the hot path: kept here, so matching does not chase into the record.
+            this.id = subscription.getId();
+            this.singlePattern = subscription.getEventTypes().size() == 1;
         }
 
         Subscription subscription() {
@@ -48,11 +53,13 @@ class SubscriptionIndex {
         }
 
         String id() {
-            return subscription.getId();
+            return id;
         }
     }
 
     private static final Candidate[] NONE = new Candidate[0];
+    /** Bounds the cache of patterns per event type; types beyond it are computed per event. */
+    private static final int MAX_CACHED_TYPES = 100_000;
 
     /** Per tenant, per pattern: the candidates as a small array, copied on change, so that matching reads compact memory. */
     private final Map<String, Map<String, Candidate[]>> byTenantAndPattern = new ConcurrentHashMap<>();
@@ -60,6 +67,7 @@ class SubscriptionIndex {
     private final Map<String, EventFilter> compiledFilters = new ConcurrentHashMap<>();
 
     private final Map<String, Candidate> byId = new ConcurrentHashMap<>();
+    private final Map<String, String[]> patternsByType = new ConcurrentHashMap<>();
 
     SubscriptionIndex(TopicTable<Subscription> table) {
         table.addListener(this::changed);
@@ -112,21 +120,37 @@ class SubscriptionIndex {
             return List.of();
         }
         List<Candidate> found = new ArrayList<>();
-        add(found, patterns.getOrDefault(eventType, NONE));
-        // order.created.eu matches order.created.*, order.*, and *
+        for (String pattern : patternsOf(eventType)) {
+            add(found, patterns.getOrDefault(pattern, NONE));
+        }
+        return found;
+    }
+
+    /** The patterns an event type matches, exact first: order.created.eu, order.created.*, order.*, * (cached). */
+    private String[] patternsOf(String eventType) {
+        String[] known = patternsByType.get(eventType);
+        if (known != null) {
+            return known;
+        }
+        List<String> patterns = new ArrayList<>();
+        patterns.add(eventType);
         int dot = eventType.lastIndexOf('.');
         while (dot > 0) {
-            add(found, patterns.getOrDefault(eventType.substring(0, dot + 1) + WILDCARD, NONE));
+            patterns.add(eventType.substring(0, dot + 1) + WILDCARD);
             dot = eventType.lastIndexOf('.', dot - 1);
         }
-        add(found, patterns.getOrDefault(WILDCARD, NONE));
-        return found;
+        patterns.add(WILDCARD);
+        String[] computed = patterns.toArray(String[]::new);
+        if (patternsByType.size() < MAX_CACHED_TYPES) {
+            patternsByType.put(eventType, computed);
+        }
+        return computed;
     }
 
     /** Adds candidates not yet found: a subscription whose several patterns match is delivered to once. */
     private static void add(List<Candidate> found, Candidate[] candidates) {
         for (Candidate candidate : candidates) {
-            if (candidate.subscription().getEventTypes().size() == 1 || !found.contains(candidate)) {
+            if (candidate.singlePattern || !found.contains(candidate)) {
                 found.add(candidate);
             }
         }

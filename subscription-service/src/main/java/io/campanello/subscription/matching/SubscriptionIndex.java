@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -68,12 +69,23 @@ class SubscriptionIndex {
 
     private final Map<String, Candidate> byId = new ConcurrentHashMap<>();
     private final Map<String, String[]> patternsByType = new ConcurrentHashMap<>();
+    private final Map<String, Matched> matched = new ConcurrentHashMap<>();
+    private final AtomicLong version = new AtomicLong();
 
     SubscriptionIndex(TopicTable<Subscription> table) {
         table.addListener(this::changed);
     }
 
     private void changed(String id, Subscription previous, Subscription current) {
+        version.incrementAndGet();
+        try {
+            index(id, current);
+        } finally {
+            version.incrementAndGet();
+        }
+    }
+
+    private void index(String id, Subscription current) {
         Candidate old = byId.remove(id);
         if (old != null) {
             Map<String, Candidate[]> patterns =
@@ -115,6 +127,23 @@ class SubscriptionIndex {
 
     /** Every candidate of the tenant whose types include this event type, each once. */
     List<Candidate> matching(String tenant, String eventType) {
+        // The answer per tenant and type is remembered until the index changes: one look-up per event.
+        long current = version.get();
+        Matched known = matched.get(tenant + '\u0000' + eventType);
+        if (known != null && known.version == current) {
+            return Arrays.asList(known.candidates);
+        }
+        List<Candidate> found = lookUp(tenant, eventType);
+        if (matched.size() < MAX_CACHED_TYPES) {
+            matched.put(tenant + '\u0000' + eventType, new Matched(current, found.toArray(Candidate[]::new)));
+        }
+        return found;
+    }
+
+    /** The candidates of a type at one version of the index. */
+    private record Matched(long version, Candidate[] candidates) {}
+
+    private List<Candidate> lookUp(String tenant, String eventType) {
         Map<String, Candidate[]> patterns = byTenantAndPattern.get(tenant);
         if (patterns == null) {
             return List.of();

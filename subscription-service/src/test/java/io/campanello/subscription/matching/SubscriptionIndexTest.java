@@ -95,4 +95,16 @@ class SubscriptionIndexTest {
         table.applyOwnWrite("s", null);
         assertThat(matching("t", "invoice.paid")).isEmpty();
     }
+
+    @Test
+    void anAnswerItRememberedIsForgottenWhenTheIndexChanges() {
+        put("first", "t", "order.*");
+        assertThat(matching("t", "order.created")).containsExactly("first");
+
+        put("second", "t", "order.created");
+        assertThat(matching("t", "order.created")).containsExactlyInAnyOrder("first", "second");
+
+        table.applyOwnWrite("first", null);
+        assertThat(matching("t", "order.created")).containsExactly("second");
+    }
 }

@@ -4,7 +4,6 @@ import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.urlpolicy.UrlPolicy;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -53,10 +52,6 @@ public class DispatcherApplication {
     /** The current URL and secret of every subscription, so retries use what the owner set last. */
     @Bean
     TopicTable<Subscription> subscriptionTable(KafkaProperties kafka, CampanelloKafkaProperties properties) {
-        return new TopicTable<>(
-                properties.topics().subscriptions(),
-                Subscription.class,
-                kafka.buildConsumerProperties(),
-                Duration.ofSeconds(60));
+        return new TopicTable<>(properties.topics().subscriptions(), Subscription.class, kafka);
     }
 }

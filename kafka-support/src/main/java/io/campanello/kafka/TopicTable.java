@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 /**
  * A table kept in memory from a compacted topic: every instance reads the whole topic at start and then follows
@@ -36,6 +37,7 @@ public final class TopicTable<V extends SpecificRecord> extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(TopicTable.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
     private final String topic;
     private final Class<V> type;
@@ -44,6 +46,11 @@ public final class TopicTable<V extends SpecificRecord> extends ConsumerLoop {
     private final Map<String, V> rows = new ConcurrentHashMap<>();
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+
+    /** A table of a topic, read with the service's Kafka settings; start waits at most a minute for it. */
+    public TopicTable(String topic, Class<V> type, KafkaProperties kafka) {
+        this(topic, type, kafka.buildConsumerProperties(), DEFAULT_START_TIMEOUT);
+    }
 
     public TopicTable(String topic, Class<V> type, Map<String, Object> consumerConfig, Duration startTimeout) {
         super("table-" + topic, consumerConfig, null);

@@ -19,14 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,26 +187,19 @@ class DeliveryIT {
 
         send("{\"type\": \"" + type + "\"}");
 
-        List<DeliveryAttempt> attempts = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ATTEMPTS));
-            AvroDeserializer avro = new AvroDeserializer();
-            await().atMost(DELIVERY).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    DeliveryAttempt attempt = avro.deserialize(Topics.ATTEMPTS, r.value(), DeliveryAttempt.class);
-                    if (attempt.getSubscriptionId().equals(subscriptionId)) {
-                        attempts.add(attempt);
-                    }
-                });
-                return attempts.size() == 2;
-            });
-        }
+        AvroDeserializer avro = new AvroDeserializer();
+        Predicate<ConsumerRecord<String, byte[]>> mine =
+                r -> avro.deserialize(Topics.ATTEMPTS, r.value(), DeliveryAttempt.class)
+                        .getSubscriptionId()
+                        .equals(subscriptionId);
+        List<DeliveryAttempt> attempts = TopicRecords.readUntil(
+                        settings.kafkaPort(),
+                        Topics.ATTEMPTS,
+                        read -> read.stream().filter(mine).count() == 2)
+                .stream()
+                .filter(mine)
+                .map(r -> avro.deserialize(Topics.ATTEMPTS, r.value(), DeliveryAttempt.class))
+                .toList();
         assertThat(attempts).extracting(DeliveryAttempt::getAttempt).containsExactly(1, 2);
         assertThat(attempts.get(0).getOutcome()).isEqualTo(AttemptOutcome.RETRYABLE);
         assertThat(attempts.get(0).getStatus()).isEqualTo(502);
@@ -220,25 +210,14 @@ class DeliveryIT {
     }
 
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String subscriptionId) {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DLQ));
-            await().atMost(DELIVERY).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (subscriptionId.equals(r.key())) {
-                        found.add(r);
-                    }
-                });
-                return !found.isEmpty();
-            });
-        }
-        return found.get(0);
+        return TopicRecords.readUntil(
+                        settings.kafkaPort(),
+                        Topics.DLQ,
+                        read -> read.stream().anyMatch(r -> subscriptionId.equals(r.key())))
+                .stream()
+                .filter(r -> subscriptionId.equals(r.key()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

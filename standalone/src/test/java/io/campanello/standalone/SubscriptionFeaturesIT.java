@@ -10,14 +10,9 @@ import io.campanello.signature.WebhookVerificationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,20 +240,13 @@ class SubscriptionFeaturesIT {
                 .stringValue();
         String secretBody = secret.substring("whsec_".length());
 
-        List<byte[]> raw = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.SUBSCRIPTIONS));
-            await().atMost(DELIVERY).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> raw.add(r.value()));
-                return !raw.isEmpty() && raw.stream().anyMatch(bytes -> contains(bytes, receiver.url("/raw")));
-            });
-        }
+        List<byte[]> raw = TopicRecords.readUntil(
+                        settings.kafkaPort(),
+                        Topics.SUBSCRIPTIONS,
+                        read -> read.stream().anyMatch(r -> contains(r.value(), receiver.url("/raw"))))
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
         assertThat(raw).noneMatch(bytes -> contains(bytes, secretBody)).noneMatch(bytes -> contains(bytes, secret));
     }
 

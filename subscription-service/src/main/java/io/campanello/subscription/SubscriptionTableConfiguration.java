@@ -3,7 +3,6 @@ package io.campanello.subscription;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.Subscription;
-import java.time.Duration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,10 +13,6 @@ class SubscriptionTableConfiguration {
 
     @Bean
     TopicTable<Subscription> subscriptionTable(KafkaProperties kafka, CampanelloKafkaProperties properties) {
-        return new TopicTable<>(
-                properties.topics().subscriptions(),
-                Subscription.class,
-                kafka.buildConsumerProperties(),
-                Duration.ofSeconds(60));
+        return new TopicTable<>(properties.topics().subscriptions(), Subscription.class, kafka);
     }
 }

@@ -4,7 +4,6 @@ import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.ReplayJob;
 import io.campanello.schemas.v1.ReplayMark;
-import java.time.Duration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,19 +14,11 @@ class ReplayTablesConfiguration {
 
     @Bean
     TopicTable<ReplayJob> replayJobTable(KafkaProperties kafka, CampanelloKafkaProperties properties) {
-        return new TopicTable<>(
-                properties.topics().replays(),
-                ReplayJob.class,
-                kafka.buildConsumerProperties(),
-                Duration.ofSeconds(60));
+        return new TopicTable<>(properties.topics().replays(), ReplayJob.class, kafka);
     }
 
     @Bean
     TopicTable<ReplayMark> replayMarkTable(KafkaProperties kafka, CampanelloKafkaProperties properties) {
-        return new TopicTable<>(
-                properties.topics().replayed(),
-                ReplayMark.class,
-                kafka.buildConsumerProperties(),
-                Duration.ofSeconds(60));
+        return new TopicTable<>(properties.topics().replayed(), ReplayMark.class, kafka);
     }
 }

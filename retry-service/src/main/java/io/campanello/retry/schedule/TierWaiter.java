@@ -56,12 +56,17 @@ class TierWaiter extends ConsumerLoop {
     private final Clock clock;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Map<TopicPartition, Window> windows = new HashMap<>();
+    /** The earliest due time among the waiting tasks, as of the last hand-over; null when none has one. */
+    private Instant nextDue;
+
     private KafkaConsumer<String, byte[]> consumer;
+
+    /** A task read from a tier and its record key. */
+    private record Waiting(String key, DeliveryTask task) {}
 
     /** The tasks of one partition read but not yet handed back, by offset, and where reading stands. */
     private static final class Window {
-        final TreeMap<Long, ConsumerRecord<String, byte[]>> waiting = new TreeMap<>();
-        final Map<Long, DeliveryTask> tasks = new HashMap<>();
+        final TreeMap<Long, Waiting> waiting = new TreeMap<>();
         long readUpTo = -1;
 
         long commitOffset() {
@@ -122,9 +127,8 @@ class TierWaiter extends ConsumerLoop {
         Window window = windows.computeIfAbsent(partition, p -> new Window());
         window.readUpTo = record.offset() + 1;
         try {
-            window.tasks.put(
-                    record.offset(), deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class));
-            window.waiting.put(record.offset(), record);
+            DeliveryTask task = deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
+            window.waiting.put(record.offset(), new Waiting(record.key(), task));
         } catch (SerializationException e) {
             // Not a task: it goes to the dead-letter topic with the error in its headers and never blocks the tier.
             log.warn(
@@ -142,19 +146,23 @@ class TierWaiter extends ConsumerLoop {
     /** Hands back every task that is due, in every window; then commits what was handed back. */
     private void handOverDue() throws InterruptedException {
         Instant now = clock.instant();
+        Instant earliest = null;
         List<CompletableFuture<?>> writes = new ArrayList<>();
         List<TopicPartition> touched = new ArrayList<>();
         for (Map.Entry<TopicPartition, Window> entry : windows.entrySet()) {
             Window window = entry.getValue();
-            var due = window.waiting.entrySet().stream()
-                    .filter(waiting -> DueTime.isDue(window.tasks.get(waiting.getKey()), now))
-                    .map(Map.Entry::getKey)
-                    .toList();
-            for (Long offset : due) {
-                ConsumerRecord<String, byte[]> record = window.waiting.remove(offset);
-                writes.add(kafka.send(topics.redeliveries(), record.key(), window.tasks.remove(offset)));
+            boolean handedBack = false;
+            for (var waiting = window.waiting.values().iterator(); waiting.hasNext(); ) {
+                Waiting next = waiting.next();
+                if (DueTime.isDue(next.task(), now)) {
+                    writes.add(kafka.send(topics.redeliveries(), next.key(), next.task()));
+                    waiting.remove();
+                    handedBack = true;
+                } else if (earliest == null || next.task().getNotBefore().isBefore(earliest)) {
+                    earliest = next.task().getNotBefore();
+                }
             }
-            if (!due.isEmpty() || window.waiting.isEmpty()) {
+            if (handedBack || window.waiting.isEmpty()) {
                 touched.add(entry.getKey());
             }
             if (window.waiting.size() < WINDOW / 2 && consumer.paused().contains(entry.getKey())) {
@@ -167,6 +175,7 @@ class TierWaiter extends ConsumerLoop {
             // Nothing is committed: the tasks are read and handed over again (at least once).
             throw new IllegalStateException("could not hand due tasks back", e.getCause());
         }
+        nextDue = earliest;
         commit(touched);
     }
 
@@ -185,18 +194,10 @@ class TierWaiter extends ConsumerLoop {
 
     /** Until the earliest waiting task is due, and never longer than a short poll, to read what arrives. */
     private Duration pollWait() {
-        Instant now = clock.instant();
-        Duration wait = MAX_POLL_WAIT;
-        for (Window window : windows.values()) {
-            for (DeliveryTask task : window.tasks.values()) {
-                if (task.getNotBefore() != null) {
-                    Duration until = Duration.between(now, task.getNotBefore());
-                    if (until.compareTo(wait) < 0) {
-                        wait = until.isNegative() ? Duration.ZERO : until;
-                    }
-                }
-            }
+        if (nextDue == null) {
+            return MAX_POLL_WAIT;
         }
-        return wait;
+        Duration until = Duration.between(clock.instant(), nextDue);
+        return until.isNegative() ? Duration.ZERO : until.compareTo(MAX_POLL_WAIT) < 0 ? until : MAX_POLL_WAIT;
     }
 }

@@ -50,6 +50,7 @@ public record CampanelloKafkaProperties(
             @NotBlank @DefaultValue(Topics.ATTEMPTS) String attempts,
             @NotBlank @DefaultValue(Topics.DLQ) String dlq,
             @NotBlank @DefaultValue(Topics.INGEST_DLQ) String ingestDlq,
+            @NotBlank @DefaultValue(Topics.ENDPOINT_HEALTH) String endpointHealth,
             @NotBlank @DefaultValue(Topics.RETRY_PREFIX) String retryPrefix) {
 
         /** Whether a topic is one of Campanello's own (Avro) topics rather than a producer's source topic. */
@@ -64,6 +65,7 @@ public record CampanelloKafkaProperties(
                     || topic.equals(replayed)
                     || topic.equals(attempts)
                     || topic.equals(dlq)
+                    || topic.equals(endpointHealth)
                     || topic.startsWith(retryPrefix);
         }
     }

@@ -88,6 +88,7 @@ class RetryScheduleTest {
                 "webhooks.attempts",
                 "webhooks.dlq",
                 "webhooks.ingest.dlq",
+                "webhooks.endpoint-health",
                 "webhooks.retry.");
         assertThat(CampanelloKafkaAutoConfiguration.deadLetterTopic(topics, "webhooks.deliveries"))
                 .isEqualTo("webhooks.dlq");

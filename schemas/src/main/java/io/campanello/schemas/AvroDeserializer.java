@@ -3,6 +3,7 @@ package io.campanello.schemas;
 import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EndpointHealth;
 import io.campanello.schemas.v1.EventEnvelope;
 import io.campanello.schemas.v1.EventType;
 import io.campanello.schemas.v1.ReplayJob;
@@ -37,7 +38,8 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
             DeadLetter.class,
             EventType.class,
             ReplayJob.class,
-            ReplayMark.class);
+            ReplayMark.class,
+            EndpointHealth.class);
 
     private static final int HEADER_LENGTH = 10;
     private static final byte MAGIC_0 = (byte) 0xC3;

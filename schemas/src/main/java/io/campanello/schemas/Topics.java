@@ -38,6 +38,9 @@ public final class Topics {
     /** Dead letters a replay has sent (ReplayMark), compacted, key = dead letter id. */
     public static final String REPLAYED = "webhooks.dlq.replayed";
 
+    /** How each endpoint has been answering (EndpointHealth), compacted, key = subscription id; written by the dispatcher. */
+    public static final String ENDPOINT_HEALTH = "webhooks.endpoint-health";
+
     /** Source-topic records that could not be read: original key and bytes, the error in headers. */
     public static final String INGEST_DLQ = "webhooks.ingest.dlq";
 

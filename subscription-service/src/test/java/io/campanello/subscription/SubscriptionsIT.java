@@ -93,6 +93,12 @@ class SubscriptionsIT {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    private Answer patch(String id, String json) throws IOException, InterruptedException {
+        return call(HttpRequest.newBuilder(URI.create(base() + "/" + id))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private Answer get(String id) throws IOException, InterruptedException {
         return call(HttpRequest.newBuilder(URI.create(base() + "/" + id)).GET());
     }
@@ -199,6 +205,44 @@ class SubscriptionsIT {
         Answer malformed = create("{\"url\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.body().get("code").stringValue()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void aSubscriptionLimitsTheConcurrencyAndRateOfCallsToItsEndpoint() throws Exception {
+        Answer created = create("{\"url\": \"https://93.184.215.14/slow\", \"eventTypes\": [\"order.*\"],"
+                + " \"maxConcurrency\": 4, \"rateLimit\": 20}");
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.body().get("id").stringValue();
+        assertThat(created.body().get("maxConcurrency").intValue()).isEqualTo(4);
+        assertThat(created.body().get("rateLimit").intValue()).isEqualTo(20);
+
+        Answer patched = patch(id, "{\"rateLimit\": 50}");
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.body().get("revision").intValue()).isEqualTo(2);
+        Answer read = get(id);
+        assertThat(read.body().get("rateLimit").intValue()).isEqualTo(50);
+        assertThat(read.body().get("maxConcurrency").intValue())
+                .as("a patch keeps what it does not name")
+                .isEqualTo(4);
+
+        for (String body : List.of("{\"maxConcurrency\": 0}", "{\"maxConcurrency\": 1001}", "{\"rateLimit\": 10001}")) {
+            Answer refused = patch(id, body);
+            assertThat(refused.status()).as(body).isEqualTo(400);
+            assertThat(refused.contentType()).as(body).startsWith("application/problem+json");
+            assertThat(refused.body().get("code").stringValue()).as(body).isEqualTo("invalid_subscription");
+        }
+        Answer refusedAtCreation =
+                create("{\"url\": \"https://93.184.215.14/a\", \"eventTypes\": [\"a.b\"], \"rateLimit\": 0}");
+        assertThat(refusedAtCreation.status()).isEqualTo(400);
+        assertThat(refusedAtCreation.body().get("detail").stringValue())
+                .isEqualTo("'rateLimit' must be between 1 and 10000");
+        assertThat(get(id).body().get("revision").intValue())
+                .as("a refused patch changes nothing")
+                .isEqualTo(2);
+
+        Answer unlimited = create("{\"url\": \"https://93.184.215.14/b\", \"eventTypes\": [\"a.b\"]}");
+        assertThat(unlimited.body().has("maxConcurrency")).isFalse();
+        assertThat(unlimited.body().has("rateLimit")).isFalse();
     }
 
     @Test

@@ -13,4 +13,6 @@ record SubscriptionPatch(
         MatchMode mode,
         Map<String, String> headers,
         PayloadFormat payloadFormat,
-        Integer timeoutMillis) {}
+        Integer timeoutMillis,
+        Integer maxConcurrency,
+        Integer rateLimit) {}

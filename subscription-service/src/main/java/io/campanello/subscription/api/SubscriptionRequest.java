@@ -10,6 +10,9 @@ import java.util.Map;
  *
  * @param activate create it ACTIVE instead of DRAFT
  * @param secret a {@code whsec_} secret to use instead of a generated one
+ * @param maxConcurrency at most this many calls in flight to the endpoint at once (1 to 1000); none: the
+ *     dispatcher's default
+ * @param rateLimit at most this many calls per second to the endpoint (1 to 10000); none: no limit
  */
 record SubscriptionRequest(
         String url,
@@ -20,4 +23,6 @@ record SubscriptionRequest(
         Map<String, String> headers,
         PayloadFormat payloadFormat,
         Integer timeoutMillis,
-        String secret) {}
+        String secret,
+        Integer maxConcurrency,
+        Integer rateLimit) {}

@@ -42,6 +42,8 @@ class SubscriptionRules {
     private static final int MAX_HEADER_VALUE = 1000;
     private static final int MIN_SECRET_BYTES = 24;
     private static final int MAX_SECRET_BYTES = 64;
+    private static final int MAX_CONCURRENCY = 1000;
+    private static final int MAX_RATE_LIMIT = 10_000;
 
     private final SubscriptionsProperties limits;
     private final UrlRule urlRule;
@@ -143,6 +145,23 @@ class SubscriptionRules {
                             + limits.maxTimeout().toMillis());
         }
         return timeoutMillis;
+    }
+
+    /** Calls in flight at once to the endpoint; null leaves it to the dispatcher's default. */
+    Integer maxConcurrency(Integer maxConcurrency) {
+        return between("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY);
+    }
+
+    /** Calls per second to the endpoint; null for no limit. */
+    Integer rateLimit(Integer rateLimit) {
+        return between("rateLimit", rateLimit, 1, MAX_RATE_LIMIT);
+    }
+
+    private static Integer between(String name, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            throw invalid("'" + name + "' must be between " + min + " and " + max);
+        }
+        return value;
     }
 
     /** A supplied secret, or a new random one. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
  * Kafka acknowledged it; reads come from the table that follows the topic. Secrets are sealed before they leave.
  */
 @Component
-class Subscriptions {
+public class Subscriptions {
 
     private final TopicTable<Subscription> table;
     private final KafkaTemplate<String, SpecificRecord> kafka;
@@ -71,6 +72,8 @@ class Subscriptions {
                 .setHeaders(rules.headers(request.headers()))
                 .setPayloadFormat(request.payloadFormat() != null ? request.payloadFormat() : PayloadFormat.JSON)
                 .setTimeoutMillis(rules.timeoutMillis(request.timeoutMillis()))
+                .setMaxConcurrency(rules.maxConcurrency(request.maxConcurrency()))
+                .setRateLimit(rules.rateLimit(request.rateLimit()))
                 .setCreatedAt(clock.instant())
                 .build();
         return write(subscription).thenApply(written -> new Created(written, secret));
@@ -113,6 +116,12 @@ class Subscriptions {
             if (patch.timeoutMillis() != null) {
                 builder.setTimeoutMillis(rules.timeoutMillis(patch.timeoutMillis()));
             }
+            if (patch.maxConcurrency() != null) {
+                builder.setMaxConcurrency(rules.maxConcurrency(patch.maxConcurrency()));
+            }
+            if (patch.rateLimit() != null) {
+                builder.setRateLimit(rules.rateLimit(patch.rateLimit()));
+            }
             return builder;
         });
     }
@@ -132,6 +141,25 @@ class Subscriptions {
                 SubscriptionStatus.ACTIVE,
                 EnumSet.of(SubscriptionStatus.PAUSED, SubscriptionStatus.DISABLED),
                 "resume");
+    }
+
+    /**
+     * Disables a subscription whose endpoint is gone or kept failing: the same write as a pause, so its revision and
+     * {@code updatedAt} change and the dispatcher parks its deliveries. Answers empty when there is nothing to
+     * change: the subscription was deleted or is disabled already. {@link #resume} enables it again.
+     */
+    public CompletableFuture<Optional<Subscription>> disable(String id) {
+        Optional<Subscription> current = table.get(id);
+        if (current.isEmpty() || current.get().getStatus() == SubscriptionStatus.DISABLED) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return moveTo(
+                        current.get().getTenant(),
+                        id,
+                        SubscriptionStatus.DISABLED,
+                        EnumSet.of(SubscriptionStatus.DRAFT, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED),
+                        "disable")
+                .thenApply(Optional::of);
     }
 
     /** Rotates the secret; the previous one keeps signing for {@code overlap}. Answers the new plain secret. */

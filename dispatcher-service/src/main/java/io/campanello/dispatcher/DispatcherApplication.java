@@ -2,6 +2,7 @@ package io.campanello.dispatcher;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
+import io.campanello.schemas.v1.EndpointHealth;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.urlpolicy.UrlPolicy;
 import java.util.List;
@@ -48,6 +49,12 @@ public class DispatcherApplication {
     record UrlPolicyProperties(
             @DefaultValue("false") boolean allowHttp,
             @DefaultValue List<String> allowList) {}
+
+    /** The last known health of every endpoint, so a restart keeps how long each has been failing. */
+    @Bean
+    TopicTable<EndpointHealth> endpointHealthTable(KafkaProperties kafka, CampanelloKafkaProperties properties) {
+        return new TopicTable<>(properties.topics().endpointHealth(), EndpointHealth.class, kafka);
+    }
 
     /** The current URL and secret of every subscription, so retries use what the owner set last. */
     @Bean

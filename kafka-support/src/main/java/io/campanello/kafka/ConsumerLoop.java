@@ -50,6 +50,11 @@ public abstract class ConsumerLoop implements SmartLifecycle {
         return running;
     }
 
+    /** How long {@link #stop()} waits for the loop to end; a loop that hands back work on stop may need longer. */
+    protected Duration stopTimeout() {
+        return STOP_TIMEOUT;
+    }
+
     @Override
     public void start() {
         Properties config = new Properties();
@@ -92,7 +97,7 @@ public abstract class ConsumerLoop implements SmartLifecycle {
         Thread loop = thread;
         if (loop != null && loop != Thread.currentThread()) {
             try {
-                loop.join(STOP_TIMEOUT.toMillis());
+                loop.join(stopTimeout().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -8,6 +8,7 @@ import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeadLetterReason;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EndpointHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,12 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryRecords {
 
+    private static final String CIRCUIT_OPEN = "circuit_open";
+
     private final KafkaTemplate<String, SpecificRecord> kafka;
     private final CampanelloKafkaProperties.TopicNames topics;
     private final RetrySchedule schedule;
+    private final String firstTier;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Timer latency;
@@ -46,6 +50,7 @@ class DeliveryRecords {
         this.kafka = kafka;
         this.topics = properties.topics();
         this.schedule = properties.retrySchedule();
+        this.firstTier = schedule.tierAfter(1).orElseThrow().topic();
         this.clock = clock;
         this.meters = meters;
         this.latency = Timer.builder("campanello.delivery.latency")
@@ -72,8 +77,10 @@ class DeliveryRecords {
                 .setResponseHeaders(attempted.headers())
                 .setResponseBody(attempted.body())
                 .build();
-        meters.counter("campanello.deliveries", "outcome", outcome.name().toLowerCase(Locale.ROOT))
-                .increment();
+        String counted = CIRCUIT_OPEN.equals(attempted.outcome().error())
+                ? CIRCUIT_OPEN
+                : outcome.name().toLowerCase(Locale.ROOT);
+        meters.counter("campanello.deliveries", "outcome", counted).increment();
         if (outcome == AttemptOutcome.DELIVERED && !task.getTest()) {
             latency.record(Duration.between(task.getEvent().getReceivedAt(), clock.instant()));
         }
@@ -100,6 +107,23 @@ class DeliveryRecords {
 
     /** A task written to a retry tier, and how long it waits there. */
     record Retry(CompletableFuture<?> written, Duration waitsFor) {}
+
+    /**
+     * Puts a task that was not attempted (its endpoint was busy) on the first retry tier, due after {@code wait}; it
+     * keeps its attempt count.
+     */
+    CompletableFuture<?> defer(DeliveryTask task, Duration wait, String reason) {
+        meters.counter("campanello.deliveries.deferred", "reason", reason).increment();
+        DeliveryTask waiting = DeliveryTask.newBuilder(task)
+                .setNotBefore(clock.instant().plus(wait))
+                .build();
+        return kafka.send(firstTier, task.getSubscriptionId(), waiting);
+    }
+
+    /** An endpoint's new state, for the subscription service to tell the owner or disable the subscription. */
+    CompletableFuture<?> health(EndpointHealth health) {
+        return kafka.send(topics.endpointHealth(), health.getSubscriptionId(), health);
+    }
 
     CompletableFuture<?> park(DeliveryTask task) {
         return kafka.send(topics.parked(), task.getSubscriptionId(), task);

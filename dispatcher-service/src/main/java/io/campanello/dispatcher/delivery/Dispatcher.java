@@ -1,16 +1,21 @@
 package io.campanello.dispatcher.delivery;
 
+import io.campanello.dispatcher.DispatcherProperties;
+import io.campanello.kafka.RetrySchedule;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.AttemptOutcome;
 import io.campanello.schemas.v1.DeadLetterReason;
 import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.EndpointHealth;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.schemas.v1.SubscriptionStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +31,13 @@ class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
+    /** What an attempt that made no request because the endpoint's circuit was open comes to. */
+    private static final WebhookClient.Attempted CIRCUIT_OPEN =
+            new WebhookClient.Attempted(new DeliveryOutcome.RetryableFailure(null, "circuit_open"), Map.of(), null);
+
     private final TopicTable<Subscription> subscriptions;
+    private final Endpoints endpoints;
+    private final Duration busyDelay;
     private final WebhookClient client;
     private final Requests requests;
     private final DeliveryRecords records;
@@ -37,11 +48,15 @@ class Dispatcher {
 
     Dispatcher(
             TopicTable<Subscription> subscriptions,
+            Endpoints endpoints,
+            DispatcherProperties properties,
             WebhookClient client,
             Requests requests,
             DeliveryRecords records,
             Clock clock) {
         this.subscriptions = subscriptions;
+        this.endpoints = endpoints;
+        this.busyDelay = properties.endpoint().busyDelay();
         this.client = client;
         this.requests = requests;
         this.records = records;
@@ -63,13 +78,13 @@ class Dispatcher {
                     .thenRun(() -> parked.computeIfAbsent(task.getSubscriptionId(), id -> new AtomicInteger())
                             .incrementAndGet());
         }
-        return attempt(task, subscription);
+        return attempt(task, subscription, false);
     }
 
     /** A parked task whose subscription is active again, in the order it was parked. */
     CompletableFuture<?> dispatchParked(DeliveryTask task, Subscription subscription) {
         parked.computeIfPresent(task.getSubscriptionId(), (id, count) -> count.decrementAndGet() <= 0 ? null : count);
-        return attempt(task, subscription);
+        return attempt(task, subscription, true);
     }
 
     static boolean isActive(Subscription subscription) {
@@ -80,10 +95,50 @@ class Dispatcher {
         return parked.containsKey(subscriptionId);
     }
 
-    private CompletableFuture<?> attempt(DeliveryTask task, Subscription subscription) {
+    /**
+     * Waits for a slot of the subscription's endpoint without holding up anything else: a full queue sends the task
+     * to the retry path (no attempt counted), an open circuit makes it a failed attempt without a request. Test sends
+     * skip the endpoint's limits and do not count toward its health.
+     */
+    private CompletableFuture<?> attempt(DeliveryTask task, Subscription subscription, boolean inOrder) {
+        if (task.getTest()) {
+            return send(task, subscription, null);
+        }
+        Endpoint endpoint = endpoints.of(subscription);
+        return endpoint.offer(subscription, inOrder)
+                .<CompletableFuture<?>>map(turn -> turn.thenCompose(granted -> granted == Endpoint.Turn.SEND
+                        ? send(task, subscription, endpoint)
+                        : attempted(task, subscription, CIRCUIT_OPEN, clock.instant(), null)))
+                .orElseGet(() -> records.defer(task, RetrySchedule.wait(busyDelay, null, random()), "endpoint_busy"));
+    }
+
+    private CompletableFuture<Void> send(DeliveryTask task, Subscription subscription, Endpoint endpoint) {
         Instant started = clock.instant();
-        WebhookClient.Attempted response =
-                client.post(requests.of(task, subscription, started)).block();
+        CompletableFuture<WebhookClient.Attempted> response;
+        try {
+            response = client.post(requests.of(task, subscription, started)).toFuture();
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        return response.handle((attempted, error) -> {
+                    Instant now = clock.instant();
+                    WebhookClient.Attempted result = error == null
+                            ? attempted
+                            : new WebhookClient.Attempted(Outcomes.ofError(error), Map.of(), null);
+                    EndpointHealth changed = endpoint == null
+                            ? null
+                            : endpoint.finished(subscription, result.outcome(), Duration.between(started, now), now);
+                    return attempted(task, subscription, result, started, changed);
+                })
+                .thenCompose(written -> written);
+    }
+
+    private CompletableFuture<Void> attempted(
+            DeliveryTask task,
+            Subscription subscription,
+            WebhookClient.Attempted response,
+            Instant started,
+            EndpointHealth changed) {
         DeliveryOutcome outcome = response.outcome();
         DeliveryTask attempted = DeliveryTask.newBuilder(task)
                 .setAttempts(task.getAttempts() + 1)
@@ -94,7 +149,22 @@ class Dispatcher {
                 .setLastError(outcome.error())
                 .build();
         CompletableFuture<?> recorded = records.attempt(attempted, subscription.getUrl(), response, started);
-        return CompletableFuture.allOf(recorded, next(attempted, outcome));
+        CompletableFuture<?> health =
+                changed == null ? CompletableFuture.completedFuture(null) : records.health(changed);
+        if (changed != null) {
+            log.info(
+                    "endpoint {} subscription_id={} failures={} last_status={} last_error={}",
+                    changed.getState().name().toLowerCase(java.util.Locale.ROOT),
+                    changed.getSubscriptionId(),
+                    changed.getConsecutiveFailures(),
+                    changed.getLastStatus(),
+                    changed.getLastError());
+        }
+        return CompletableFuture.allOf(recorded, health, next(attempted, outcome));
+    }
+
+    private static double random() {
+        return ThreadLocalRandom.current().nextDouble();
     }
 
     private CompletableFuture<?> next(DeliveryTask task, DeliveryOutcome outcome) {

@@ -1,0 +1,256 @@
+package io.campanello.dispatcher.delivery;
+
+import io.campanello.dispatcher.DispatcherProperties;
+import io.campanello.schemas.v1.EndpointHealth;
+import io.campanello.schemas.v1.EndpointState;
+import io.campanello.schemas.v1.Subscription;
+import io.campanello.schemas.v1.SubscriptionStatus;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One subscription's endpoint as this dispatcher instance sees it: its request slots and the deliveries waiting for
+ * them, its optional rate limit, its circuit, and its health. A slow or dead endpoint holds only its own slots: what
+ * does not fit into its queue waits on the retry path, and while its circuit is open its deliveries go there at once.
+ */
+final class Endpoint {
+
+    /** What a waiting delivery is told when its turn comes. */
+    enum Turn {
+        /** Send the request; a slot is held until {@link #finished} is called. */
+        SEND,
+        /** The circuit is open: no request, straight to the retry path. */
+        CIRCUIT_OPEN
+    }
+
+    private final String subscriptionId;
+    private final CircuitBreaker circuit;
+    private final DispatcherProperties properties;
+    private final ScheduledExecutorService timer;
+    private final ArrayDeque<CompletableFuture<Turn>> waiting = new ArrayDeque<>();
+    private int sending;
+    private int concurrency;
+    private Integer rate;
+    private RateLimiter limiter;
+    private boolean wakeUpPending;
+    private EndpointHealth health;
+    private int consecutiveFailures;
+
+    Endpoint(
+            String subscriptionId,
+            CircuitBreaker circuit,
+            DispatcherProperties properties,
+            ScheduledExecutorService timer,
+            EndpointHealth lastKnown) {
+        this.subscriptionId = subscriptionId;
+        this.circuit = circuit;
+        this.properties = properties;
+        this.timer = timer;
+        this.concurrency = properties.endpoint().concurrency();
+        this.health = lastKnown;
+        this.consecutiveFailures = lastKnown == null ? 0 : lastKnown.getConsecutiveFailures();
+    }
+
+    /**
+     * Queues a delivery for a slot; empty when the queue is full (unless {@code inOrder}: parked deliveries handed
+     * back in order always wait here). The future completes when the delivery's turn comes.
+     */
+    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
+        CompletableFuture<Turn> turn = new CompletableFuture<>();
+        synchronized (this) {
+            adopt(subscription);
+            if (!inOrder && waiting.size() >= properties.endpoint().queue()) {
+                return Optional.empty();
+            }
+            waiting.addLast(turn);
+        }
+        pump();
+        return Optional.of(turn);
+    }
+
+    /**
+     * A request of this endpoint came back (or failed): frees its slot, feeds the circuit, and returns the endpoint's
+     * new health when its state changed (to be written to webhooks.endpoint-health), else null.
+     */
+    EndpointHealth finished(Subscription subscription, DeliveryOutcome outcome, Duration took, Instant now) {
+        EndpointHealth changed;
+        synchronized (this) {
+            sending--;
+            if (outcome.kind() == io.campanello.schemas.v1.AttemptOutcome.DELIVERED) {
+                circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
+            }
+            changed = judge(subscription, outcome, now);
+        }
+        pump();
+        return changed;
+    }
+
+    synchronized int sending() {
+        return sending;
+    }
+
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    CircuitBreaker.State circuitState() {
+        return circuit.getState();
+    }
+
+    /** Follows the subscription's current limits; a subscription enabled again after being disabled starts afresh. */
+    private void adopt(Subscription subscription) {
+        concurrency = subscription.getMaxConcurrency() != null
+                ? subscription.getMaxConcurrency()
+                : properties.endpoint().concurrency();
+        Integer wanted = subscription.getRateLimit();
+        if (wanted == null || wanted <= 0) {
+            rate = null;
+            limiter = null;
+        } else if (!wanted.equals(rate)) {
+            rate = wanted;
+            limiter = RateLimiter.of(subscriptionId, perTenthOfASecond(wanted));
+        }
+        if (health != null
+                && health.getState() == EndpointState.DISABLED
+                && subscription.getStatus() == SubscriptionStatus.ACTIVE
+                && subscription.getUpdatedAt() != null
+                && subscription.getUpdatedAt().isAfter(health.getUpdatedAt())) {
+            health = null;
+            consecutiveFailures = 0;
+        }
+    }
+
+    /** Grants turns while slots, circuit and rate allow; completes the futures outside the lock. */
+    private void pump() {
+        List<CompletableFuture<Turn>> send = new ArrayList<>();
+        List<CompletableFuture<Turn>> open = new ArrayList<>();
+        synchronized (this) {
+            while (!waiting.isEmpty()) {
+                boolean full = sending >= concurrency;
+                if (full && circuit.getState() != CircuitBreaker.State.OPEN) {
+                    break;
+                }
+                if (!circuit.tryAcquirePermission()) {
+                    open.add(waiting.pollFirst());
+                    continue;
+                }
+                if (full) {
+                    circuit.releasePermission();
+                    break;
+                }
+                if (limiter != null && !limiter.acquirePermission()) {
+                    circuit.releasePermission();
+                    wakeUpLater();
+                    break;
+                }
+                sending++;
+                send.add(waiting.pollFirst());
+            }
+        }
+        open.forEach(turn -> turn.complete(Turn.CIRCUIT_OPEN));
+        send.forEach(turn -> turn.complete(Turn.SEND));
+    }
+
+    private void wakeUpLater() {
+        if (!wakeUpPending) {
+            wakeUpPending = true;
+            long millis = Math.max(
+                    1, limiter.getRateLimiterConfig().getLimitRefreshPeriod().toMillis());
+            timer.schedule(
+                    () -> {
+                        synchronized (this) {
+                            wakeUpPending = false;
+                        }
+                        pump();
+                    },
+                    millis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A rate in requests per second as permits per 100 ms (one per 1/rate s below 10/s), so bursts stay small. */
+    static RateLimiterConfig perTenthOfASecond(int perSecond) {
+        RateLimiterConfig.Builder config = RateLimiterConfig.custom().timeoutDuration(Duration.ZERO);
+        if (perSecond >= 10) {
+            return config.limitForPeriod(perSecond / 10)
+                    .limitRefreshPeriod(Duration.ofMillis(100))
+                    .build();
+        }
+        return config.limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofMillis(1000 / perSecond))
+                .build();
+    }
+
+    /**
+     * The endpoint's state after an attempt: HEALTHY after a success; DEGRADED from the first failure; FAILING from
+     * {@code failingAfter} consecutive failures; DISABLED on 410 Gone or after failing for {@code disableAfter}.
+     */
+    private EndpointHealth judge(Subscription subscription, DeliveryOutcome outcome, Instant now) {
+        EndpointState current = health == null ? EndpointState.HEALTHY : health.getState();
+        if (outcome.kind() == io.campanello.schemas.v1.AttemptOutcome.DELIVERED) {
+            consecutiveFailures = 0;
+            return current == EndpointState.HEALTHY
+                    ? null
+                    : changeTo(subscription, EndpointState.HEALTHY, null, null, outcome, now);
+        }
+        consecutiveFailures++;
+        Instant since = current == EndpointState.HEALTHY ? now : health.getFailingSince();
+        EndpointState next;
+        String reason = null;
+        if (outcome.status() != null && outcome.status() == 410) {
+            next = EndpointState.DISABLED;
+            reason = "gone";
+        } else if (current == EndpointState.DISABLED) {
+            next = EndpointState.DISABLED;
+        } else if (!since.plus(properties.health().disableAfter()).isAfter(now)) {
+            next = EndpointState.DISABLED;
+            reason = "failing_too_long";
+        } else if (consecutiveFailures >= properties.health().failingAfter() || current == EndpointState.FAILING) {
+            next = EndpointState.FAILING;
+        } else {
+            next = EndpointState.DEGRADED;
+        }
+        return next == current ? null : changeTo(subscription, next, since, reason, outcome, now);
+    }
+
+    private EndpointHealth changeTo(
+            Subscription subscription,
+            EndpointState state,
+            Instant failingSince,
+            String reason,
+            DeliveryOutcome outcome,
+            Instant now) {
+        health = EndpointHealth.newBuilder()
+                .setSubscriptionId(subscriptionId)
+                .setTenant(subscription.getTenant())
+                .setUrl(subscription.getUrl())
+                .setState(state)
+                .setFailingSince(failingSince)
+                .setConsecutiveFailures(consecutiveFailures)
+                .setLastStatus(outcome.status())
+                .setLastError(outcome.error())
+                .setReason(reason)
+                .setUpdatedAt(now)
+                .build();
+        return health;
+    }
+
+    /** What the circuit breaker counts as a failed call. */
+    static final class EndpointFailure extends RuntimeException {
+        EndpointFailure(DeliveryOutcome outcome) {
+            super(outcome.status() != null ? "status " + outcome.status() : outcome.error(), null, false, false);
+        }
+    }
+}

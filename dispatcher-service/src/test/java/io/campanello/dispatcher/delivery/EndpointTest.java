@@ -1,0 +1,243 @@
+package io.campanello.dispatcher.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.campanello.dispatcher.DispatcherProperties;
+import io.campanello.schemas.AvroTrust;
+import io.campanello.schemas.v1.EndpointHealth;
+import io.campanello.schemas.v1.EndpointState;
+import io.campanello.schemas.v1.Subscription;
+import io.campanello.schemas.v1.SubscriptionStatus;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EndpointTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final DeliveryOutcome OK = new DeliveryOutcome.Delivered(200);
+    private static final DeliveryOutcome ERROR = new DeliveryOutcome.RetryableFailure(500, null);
+    private static final DeliveryOutcome GONE = new DeliveryOutcome.PermanentFailure(410, null);
+    private static final Duration TOOK = Duration.ofMillis(3);
+
+    static {
+        AvroTrust.install();
+    }
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aFullEndpointQueuesUpToItsLimitAndTurnsAwayTheRest() {
+        Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30)), null);
+        Subscription subscription = subscription(null, null);
+
+        List<CompletableFuture<Endpoint.Turn>> turns = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            turns.add(endpoint.offer(subscription, false).orElseThrow());
+        }
+        assertThat(turns.get(0)).isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(turns.get(1)).isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(turns.get(2)).as("waits for a slot").isNotDone();
+        assertThat(endpoint.offer(subscription, false))
+                .as("queue full: the retry path")
+                .isEmpty();
+        assertThat(endpoint.offer(subscription, true))
+                .as("parked deliveries in order always wait")
+                .isPresent();
+
+        endpoint.finished(subscription, OK, TOOK, T0);
+
+        assertThat(turns.get(2)).isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(endpoint.sending()).isEqualTo(2);
+    }
+
+    @Test
+    void aSubscriptionsOwnConcurrencyReplacesTheDefault() {
+        Endpoint endpoint = endpoint(settings(2, 10, 5, Duration.ofSeconds(30)), null);
+        Subscription one = subscription(1, null);
+
+        assertThat(endpoint.offer(one, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(endpoint.offer(one, false).orElseThrow()).isNotDone();
+    }
+
+    @Test
+    void theCircuitOpensAfterConsecutiveFailuresAndAProbeClosesIt() {
+        Endpoint endpoint = endpoint(settings(10, 10, 3, Duration.ofMillis(300)), null);
+        Subscription subscription = subscription(null, null);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
+            endpoint.finished(subscription, ERROR, TOOK, T0);
+        }
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(endpoint.offer(subscription, false).orElseThrow())
+                .as("open: straight to the retry path")
+                .isCompletedWithValue(Endpoint.Turn.CIRCUIT_OPEN);
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> endpoint.offer(subscription, false).orElseThrow().getNow(null) == Endpoint.Turn.SEND);
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(endpoint.offer(subscription, false).orElseThrow())
+                .as("one probe at a time")
+                .isCompletedWithValue(Endpoint.Turn.CIRCUIT_OPEN);
+
+        endpoint.finished(subscription, OK, TOOK, T0);
+
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
+    }
+
+    @Test
+    void aRateLimitDelaysRequestsWithoutDroppingThem() {
+        Endpoint endpoint = endpoint(settings(10, 100, 5, Duration.ofSeconds(30)), null);
+        Subscription fivePerSecond = subscription(null, 5);
+
+        List<CompletableFuture<Endpoint.Turn>> turns = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            turns.add(endpoint.offer(fivePerSecond, false).orElseThrow());
+        }
+        assertThat(turns.get(0)).isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(turns.get(1)).as("one every 200 ms").isNotDone();
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> turns.stream().allMatch(CompletableFuture::isDone));
+        assertThat(turns).allMatch(turn -> turn.getNow(null) == Endpoint.Turn.SEND);
+    }
+
+    @Test
+    void anEndpointDegradesFailsAndRecovers() {
+        Endpoint endpoint = endpoint(settings(10, 10, 100, Duration.ofSeconds(30)), null);
+        Subscription subscription = subscription(null, null);
+
+        EndpointHealth first = attempt(endpoint, subscription, ERROR, T0);
+        assertThat(first.getState()).isEqualTo(EndpointState.DEGRADED);
+        assertThat(first.getFailingSince()).isEqualTo(T0);
+        assertThat(first.getLastStatus()).isEqualTo(500);
+
+        assertThat(attempt(endpoint, subscription, ERROR, T0.plusSeconds(1)))
+                .as("no news")
+                .isNull();
+        EndpointHealth failing = attempt(endpoint, subscription, ERROR, T0.plusSeconds(2));
+        assertThat(failing.getState())
+                .as("the third failure crosses failingAfter")
+                .isEqualTo(EndpointState.FAILING);
+        assertThat(failing.getFailingSince()).isEqualTo(T0);
+        assertThat(failing.getConsecutiveFailures()).isEqualTo(3);
+
+        EndpointHealth healthy = attempt(endpoint, subscription, OK, T0.plusSeconds(3));
+        assertThat(healthy.getState()).isEqualTo(EndpointState.HEALTHY);
+        assertThat(healthy.getFailingSince()).isNull();
+        assertThat(attempt(endpoint, subscription, OK, T0.plusSeconds(4))).isNull();
+    }
+
+    @Test
+    void goneDisablesAtOnceAndLongFailureAfterTheDisablePeriod() {
+        Subscription subscription = subscription(null, null);
+        Endpoint gone = endpoint(settings(10, 10, 100, Duration.ofSeconds(30)), null);
+        EndpointHealth disabled = attempt(gone, subscription, GONE, T0);
+        assertThat(disabled.getState()).isEqualTo(EndpointState.DISABLED);
+        assertThat(disabled.getReason()).isEqualTo("gone");
+
+        Endpoint failing = endpoint(settings(10, 10, 100, Duration.ofSeconds(30)), null);
+        attempt(failing, subscription, ERROR, T0);
+        assertThat(attempt(
+                        failing,
+                        subscription,
+                        ERROR,
+                        T0.plus(Duration.ofDays(5)).minusSeconds(1)))
+                .isNull();
+        EndpointHealth tooLong = attempt(failing, subscription, ERROR, T0.plus(Duration.ofDays(5)));
+        assertThat(tooLong.getState()).isEqualTo(EndpointState.DISABLED);
+        assertThat(tooLong.getReason()).isEqualTo("failing_too_long");
+        assertThat(tooLong.getFailingSince()).isEqualTo(T0);
+    }
+
+    @Test
+    void theFailingPeriodSurvivesARestartAndEndsWhenTheOwnerEnablesTheSubscriptionAgain() {
+        EndpointHealth known = EndpointHealth.newBuilder()
+                .setSubscriptionId("sub_1")
+                .setTenant("acme")
+                .setUrl("https://example.com/hook")
+                .setState(EndpointState.DISABLED)
+                .setFailingSince(T0)
+                .setConsecutiveFailures(40)
+                .setReason("failing_too_long")
+                .setUpdatedAt(T0.plus(Duration.ofDays(5)))
+                .build();
+        Endpoint restarted = endpoint(settings(10, 10, 3, Duration.ofSeconds(30)), known);
+        Subscription stillDisabledAtTheTime = subscription(null, null);
+        assertThat(attempt(restarted, stillDisabledAtTheTime, ERROR, T0.plus(Duration.ofDays(6))))
+                .as("already disabled: nothing new")
+                .isNull();
+
+        Endpoint afterEnabling = endpoint(settings(10, 10, 3, Duration.ofSeconds(30)), known);
+        Subscription enabledAgain = Subscription.newBuilder(subscription(null, null))
+                .setUpdatedAt(T0.plus(Duration.ofDays(7)))
+                .build();
+        EndpointHealth fresh = attempt(afterEnabling, enabledAgain, ERROR, T0.plus(Duration.ofDays(8)));
+        assertThat(fresh.getState()).isEqualTo(EndpointState.DEGRADED);
+        assertThat(fresh.getFailingSince()).isEqualTo(T0.plus(Duration.ofDays(8)));
+    }
+
+    private static EndpointHealth attempt(
+            Endpoint endpoint, Subscription subscription, DeliveryOutcome outcome, Instant now) {
+        assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
+        return endpoint.finished(subscription, outcome, TOOK, now);
+    }
+
+    private Endpoint endpoint(DispatcherProperties properties, EndpointHealth lastKnown) {
+        int failures = properties.circuit().failures();
+        CircuitBreaker circuit = CircuitBreaker.of(
+                "sub_1",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowSize(failures)
+                        .minimumNumberOfCalls(failures)
+                        .failureRateThreshold(100)
+                        .waitDurationInOpenState(properties.circuit().coolDown())
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .build());
+        return new Endpoint("sub_1", circuit, properties, timer, lastKnown);
+    }
+
+    private static DispatcherProperties settings(int concurrency, int queue, int circuitFailures, Duration coolDown) {
+        return new DispatcherProperties(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(15),
+                Set.of(410),
+                1000,
+                new DispatcherProperties.EndpointLimits(concurrency, queue, Duration.ofSeconds(2)),
+                new DispatcherProperties.Circuit(circuitFailures, coolDown),
+                new DispatcherProperties.Health(3, Duration.ofDays(5)),
+                Duration.ofSeconds(20),
+                new DispatcherProperties.Proxy("", 3128),
+                new DispatcherProperties.Tls(null));
+    }
+
+    private static Subscription subscription(Integer maxConcurrency, Integer rateLimit) {
+        return Subscription.newBuilder()
+                .setId("sub_1")
+                .setTenant("acme")
+                .setUrl("https://example.com/hook")
+                .setEventTypes(List.of("order.created"))
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setSecrets(List.of())
+                .setMaxConcurrency(maxConcurrency)
+                .setRateLimit(rateLimit)
+                .setCreatedAt(T0.minusSeconds(60))
+                .build();
+    }
+}

@@ -49,7 +49,9 @@ public final class Standalone implements AutoCloseable {
         try {
             services.add(run(SubscriptionApplication::application, settings, broker, settings.subscriptionsPort()));
             services.add(run(IngestApplication::application, settings, broker, settings.ingestPort()));
-            services.add(run(DispatcherApplication::application, settings, broker, settings.dispatcherPort()));
+            if (settings.dispatcher()) {
+                services.add(run(DispatcherApplication::application, settings, broker, settings.dispatcherPort()));
+            }
             services.add(run(RetryApplication::application, settings, broker, settings.retryPort()));
             return new Standalone(
                     broker,

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Where the standalone puts its data and which ports it uses. {@link #fromEnvironment} reads
- * {@code CAMPANELLO_DATA_DIR} and {@code CAMPANELLO_API_KEY}; the ports are the documented ones.
+ * {@code CAMPANELLO_DATA_DIR} and {@code CAMPANELLO_API_KEY}; the ports are the documented ones. {@code dispatcher}
+ * is false only for benchmarks that run a dispatcher of their own.
  */
 record StandaloneSettings(
         Path dataDir,
@@ -21,7 +22,8 @@ record StandaloneSettings(
         int inspectorPort,
         String apiKey,
         boolean apiKeyGenerated,
-        List<String> extraArguments) {
+        List<String> extraArguments,
+        boolean dispatcher) {
 
     static StandaloneSettings fromEnvironment(Map<String, String> env) {
         String key = env.get("CAMPANELLO_API_KEY");
@@ -37,7 +39,25 @@ record StandaloneSettings(
                 8090,
                 generated ? generateApiKey() : key,
                 generated,
-                List.of());
+                List.of(),
+                true);
+    }
+
+    /** The same settings without the dispatcher service: for benchmarks that bring their own. */
+    StandaloneSettings withoutDispatcher() {
+        return new StandaloneSettings(
+                dataDir,
+                kafkaPort,
+                controllerPort,
+                ingestPort,
+                subscriptionsPort,
+                dispatcherPort,
+                retryPort,
+                inspectorPort,
+                apiKey,
+                apiKeyGenerated,
+                extraArguments,
+                false);
     }
 
     static String generateApiKey() {

@@ -25,7 +25,8 @@ final class TestStandalones {
                 freePort(),
                 API_KEY,
                 false,
-                extraArguments);
+                extraArguments,
+                true);
     }
 
     private static int freePort() {

@@ -76,6 +76,7 @@ class DeliveryRecords {
                 .setError(attempted.outcome().error())
                 .setResponseHeaders(attempted.headers())
                 .setResponseBody(attempted.body())
+                .setErrorDetail(attempted.errorDetail())
                 .build();
         String counted = CIRCUIT_OPEN.equals(attempted.outcome().error())
                 ? CIRCUIT_OPEN

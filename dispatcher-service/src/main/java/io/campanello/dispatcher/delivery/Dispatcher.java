@@ -32,8 +32,11 @@ class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     /** What an attempt that made no request because the endpoint's circuit was open comes to. */
-    private static final WebhookClient.Attempted CIRCUIT_OPEN =
-            new WebhookClient.Attempted(new DeliveryOutcome.RetryableFailure(null, "circuit_open"), Map.of(), null);
+    private static final WebhookClient.Attempted CIRCUIT_OPEN = new WebhookClient.Attempted(
+            new DeliveryOutcome.RetryableFailure(null, "circuit_open"),
+            Map.of(),
+            null,
+            "the endpoint's circuit is open after consecutive failures; no request was made");
 
     private final TopicTable<Subscription> subscriptions;
     private final Endpoints endpoints;
@@ -122,9 +125,7 @@ class Dispatcher {
         }
         return response.handle((attempted, error) -> {
                     Instant now = clock.instant();
-                    WebhookClient.Attempted result = error == null
-                            ? attempted
-                            : new WebhookClient.Attempted(Outcomes.ofError(error), Map.of(), null);
+                    WebhookClient.Attempted result = error == null ? attempted : WebhookClient.Attempted.failed(error);
                     EndpointHealth changed = endpoint == null
                             ? null
                             : endpoint.finished(subscription, result.outcome(), Duration.between(started, now), now);

@@ -71,6 +71,16 @@ final class Outcomes {
                 : new DeliveryOutcome.RetryableFailure(null, kind);
     }
 
+    /** What the innermost cause said, for the attempt record: e.g. why a TLS handshake failed. At most 300 characters. */
+    static String errorDetail(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.length() > 300 ? message.substring(0, 300) : message;
+    }
+
     static String errorClass(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof BlockedAddressException) {

@@ -62,15 +62,20 @@ final class PolicyResolverGroup extends AddressResolverGroup<InetSocketAddress> 
         }
 
         private List<InetAddress> allowed(String host) throws UnknownHostException {
-            AllowedAddresses allowed = policy.allowedAddresses(host);
-            if (!allowed.isEmpty()) {
-                return allowed.addresses();
-            }
-            Verdict.Refused refused = (Verdict.Refused) allowed.verdict();
-            if (refused.reason() == Reason.UNRESOLVABLE_HOST) {
-                throw new UnknownHostException(refused.message());
-            }
-            throw new BlockedAddressException(refused.message());
+            return PolicyResolverGroup.allowed(policy, host);
         }
+    }
+
+    /** The addresses of a host the policy allows; a blocked host fails, an unknown one too. */
+    static List<InetAddress> allowed(UrlPolicy policy, String host) throws UnknownHostException {
+        AllowedAddresses allowed = policy.allowedAddresses(host);
+        if (!allowed.isEmpty()) {
+            return allowed.addresses();
+        }
+        Verdict.Refused refused = (Verdict.Refused) allowed.verdict();
+        if (refused.reason() == Reason.UNRESOLVABLE_HOST) {
+            throw new UnknownHostException(refused.message());
+        }
+        throw new BlockedAddressException(refused.message());
     }
 }

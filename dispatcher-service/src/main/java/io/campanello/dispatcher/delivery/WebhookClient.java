@@ -3,19 +3,25 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.urlpolicy.UrlPolicy;
 import io.netty.channel.ChannelOption;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.X509TrustManager;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.ProxyProvider;
 
 /** POSTs one signed request with reactor-netty and classifies what came back. Redirects are not followed. */
 @Component
@@ -29,34 +35,60 @@ class WebhookClient implements DisposableBean {
     private final LoopResources loops;
     private final HttpClient http;
     private final DispatcherProperties properties;
+    private final UrlPolicy policy;
 
     WebhookClient(DispatcherProperties properties, UrlPolicy policy) {
         this.properties = properties;
+        this.policy = policy;
         this.connections = ConnectionProvider.builder("webhooks")
-                .maxConnections(500)
+                .maxConnections(2000)
+                .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(30))
                 .build();
         this.loops = LoopResources.create("webhooks", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
-        this.http = HttpClient.create(connections)
+        HttpClient client = HttpClient.create(connections)
                 .runOn(loops)
-                .resolver(new PolicyResolverGroup(policy))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         properties.connectTimeout().toMillis())
                 .responseTimeout(properties.responseTimeout())
                 .followRedirect(false);
+        DispatcherProperties.Proxy proxy = properties.proxy();
+        if (proxy.enabled()) {
+            // The proxy connects to the endpoint, so the policy is applied before the request (and the proxy should
+            // have egress rules of its own); the proxy itself may well be an internal address.
+            client = client.proxy(spec ->
+                    spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
+        } else {
+            client = client.resolver(new PolicyResolverGroup(policy));
+        }
+        Path caBundle = properties.tls().caBundle();
+        if (caBundle != null) {
+            X509TrustManager trust = TrustedAuthorities.jdkAnd(caBundle);
+            client = client.secure(spec -> spec.sslContext(
+                    Http11SslContextSpec.forClient().configure(builder -> builder.trustManager(trust))));
+        }
+        this.http = client;
     }
 
-    /** What an attempt came to, and what the endpoint answered (kept in the attempt record, never logged). */
-    record Attempted(DeliveryOutcome outcome, Map<String, String> headers, String body) {}
+    /**
+     * What an attempt came to, and what the endpoint answered (kept in the attempt record, never logged); when no
+     * response came, what the transport said (e.g. why TLS failed).
+     */
+    record Attempted(DeliveryOutcome outcome, Map<String, String> headers, String body, String errorDetail) {
+
+        static Attempted failed(Throwable error) {
+            return new Attempted(Outcomes.ofError(error), Map.of(), null, Outcomes.errorDetail(error));
+        }
+    }
 
     Mono<Attempted> post(Requests.Request request) {
-        return http.responseTimeout(request.timeout())
+        Duration deadline = properties.connectTimeout().plus(request.timeout());
+        Mono<Attempted> direct = http.responseTimeout(request.timeout())
                 .headers(h -> request.headers().forEach(h::set))
                 .post()
                 .uri(request.url())
                 .send(ByteBufFlux.fromInbound(Mono.just(request.body())))
-                .responseSingle((response, content) -> content.asByteArray()
-                        .defaultIfEmpty(new byte[0])
+                .response((response, content) -> keptBody(content)
                         .map(body -> new Attempted(
                                 Outcomes.ofStatus(
                                         response.status().code(),
@@ -64,8 +96,28 @@ class WebhookClient implements DisposableBean {
                                         Instant.now(),
                                         properties::isPermanent),
                                 keptHeaders(response.responseHeaders()),
-                                new String(body, 0, Math.min(body.length, KEPT_BODY_BYTES), StandardCharsets.UTF_8))))
-                .onErrorResume(error -> Mono.just(new Attempted(Outcomes.ofError(error), Map.of(), null)));
+                                body,
+                                null)))
+                .single()
+                .timeout(deadline);
+        Mono<Attempted> call = properties.proxy().enabled()
+                ? Mono.fromCallable(() -> PolicyResolverGroup.allowed(
+                                policy, request.url().getHost()))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .then(direct)
+                : direct;
+        return call.onErrorResume(error -> Mono.just(Attempted.failed(error)));
+    }
+
+    /** The first 4 KiB of a response body; reading stops there (a huge or endless body costs nothing more). */
+    private static Mono<String> keptBody(ByteBufFlux content) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        return content.asByteArray()
+                .takeUntil(chunk -> {
+                    kept.write(chunk, 0, Math.min(chunk.length, KEPT_BODY_BYTES - kept.size()));
+                    return kept.size() >= KEPT_BODY_BYTES;
+                })
+                .then(Mono.fromSupplier(() -> kept.toString(StandardCharsets.UTF_8)));
     }
 
     private static Map<String, String> keptHeaders(io.netty.handler.codec.http.HttpHeaders headers) {

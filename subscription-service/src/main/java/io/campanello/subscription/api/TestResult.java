@@ -6,7 +6,13 @@ import io.campanello.schemas.v1.DeliveryAttempt;
 
 /** The answer to a test send: what the endpoint did with it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TestResult(String deliveryId, AttemptOutcome outcome, Integer status, String error, long durationMillis) {
+record TestResult(
+        String deliveryId,
+        AttemptOutcome outcome,
+        Integer status,
+        String error,
+        String errorDetail,
+        long durationMillis) {
 
     static TestResult of(DeliveryAttempt attempt) {
         return new TestResult(
@@ -14,6 +20,7 @@ record TestResult(String deliveryId, AttemptOutcome outcome, Integer status, Str
                 attempt.getOutcome(),
                 attempt.getStatus(),
                 attempt.getError(),
+                attempt.getErrorDetail(),
                 attempt.getDurationMillis());
     }
 }

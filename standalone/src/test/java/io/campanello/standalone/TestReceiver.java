@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -15,11 +16,14 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
-/** A real HTTP receiver on 127.0.0.1 whose answers are scripted: the next statuses in order, then a default. */
+/**
+ * A real HTTP receiver on 127.0.0.1 whose answers are scripted: per path (a status with headers, or no answer at
+ * all), else the next statuses in order, then a default; optionally each answer after a delay.
+ */
 final class TestReceiver implements AutoCloseable {
 
     /** One request as the receiver saw it. */
-    record Received(String path, Map<String, String> headers, byte[] body, int answeredWith) {
+    record Received(String path, Map<String, String> headers, byte[] body, int answeredWith, long atNanos) {
 
         String header(String name) {
             return headers.get(name);
@@ -33,6 +37,11 @@ final class TestReceiver implements AutoCloseable {
     private final Deque<Integer> script = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile int defaultStatus = 204;
+    private volatile Duration delay = Duration.ZERO;
+    private final Map<String, Answer> byPath = new ConcurrentHashMap<>();
+
+    /** What a path answers; a null status never answers (the caller's timeout ends the call). */
+    private record Answer(Integer status, Map<String, String> headers) {}
     // Its own event loop: reactor-netty's global one is disposed when a service context in this JVM closes.
     private final LoopResources loops = LoopResources.create("receiver", 1, true);
     private final DisposableServer server;
@@ -57,6 +66,24 @@ final class TestReceiver implements AutoCloseable {
     /** Every request beyond the script is answered with this status. */
     TestReceiver alwaysAnswer(int status) {
         defaultStatus = status;
+        return this;
+    }
+
+    /** Requests to this path are answered with this status and these headers. */
+    TestReceiver on(String path, int status, Map<String, String> headers) {
+        byPath.put(path, new Answer(status, headers));
+        return this;
+    }
+
+    /** Requests to this path are read and recorded but never answered. */
+    TestReceiver hang(String path) {
+        byPath.put(path, new Answer(null, Map.of()));
+        return this;
+    }
+
+    /** Every answer comes after this delay (the request is recorded when it arrives). */
+    TestReceiver delayEach(Duration delay) {
+        this.delay = delay;
         return this;
     }
 
@@ -85,13 +112,22 @@ final class TestReceiver implements AutoCloseable {
                 .flatMap(body -> {
                     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                     request.requestHeaders().forEach(h -> headers.put(h.getKey(), h.getValue()));
-                    int status = nextStatus();
-                    received.add(new Received(request.uri(), headers, body, status));
-                    return response.status(status)
-                            .header("x-request-id", "req-" + received.size())
-                            .header("content-type", "text/plain")
-                            .sendString(Mono.just("answered " + status))
-                            .then();
+                    Answer answer = byPath.get(request.uri());
+                    if (answer != null && answer.status() == null) {
+                        received.add(new Received(request.uri(), headers, body, 0, System.nanoTime()));
+                        return Mono.<Void>never();
+                    }
+                    int status = answer != null ? answer.status() : nextStatus();
+                    received.add(new Received(request.uri(), headers, body, status, System.nanoTime()));
+                    if (answer != null) {
+                        answer.headers().forEach(response::header);
+                    }
+                    return Mono.delay(delay)
+                            .then(response.status(status)
+                                    .header("x-request-id", "req-" + received.size())
+                                    .header("content-type", "text/plain")
+                                    .sendString(Mono.just("answered " + status))
+                                    .then());
                 });
     }
 

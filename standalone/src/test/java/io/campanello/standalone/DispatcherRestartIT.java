@@ -1,0 +1,183 @@
+package io.campanello.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dispatcher as its own process (the jar a deployment runs), stopped in the middle of a load: killed, every
+ * delivery still arrives once it is back (at least once); stopped with SIGTERM, it finishes what it started and
+ * commits, so every delivery arrives exactly once.
+ */
+class DispatcherRestartIT {
+
+    private static final int EVENTS = 300;
+
+    @TempDir
+    static Path dataDir;
+
+    static StandaloneSettings settings;
+    static Standalone standalone;
+    static Api api;
+    static TestReceiver receiver;
+    private final List<Process> dispatchers = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        settings = TestStandalones.settings(dataDir, List.of()).withoutDispatcher();
+        standalone = Standalone.start(settings);
+        api = new Api(TestStandalones.API_KEY);
+        // Slow enough that a few hundred deliveries take seconds and many are in flight when the dispatcher stops.
+        receiver = new TestReceiver().delayEach(Duration.ofMillis(500));
+    }
+
+    @AfterEach
+    void stopDispatchers() throws InterruptedException {
+        for (Process dispatcher : dispatchers) {
+            dispatcher.destroyForcibly();
+            dispatcher.waitFor();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        standalone.close();
+        receiver.close();
+    }
+
+    @Test
+    void aKilledDispatcherDeliversEverythingOnceItIsBack() throws Exception {
+        String path = "/after-kill";
+        subscribe(path);
+        Process first = startDispatcher("killed");
+
+        sendEvents(path);
+        await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
+        first.destroyForcibly();
+        first.waitFor();
+        assertThat(distinctDelivered(path)).as("killed mid-load").isLessThan(EVENTS);
+
+        startDispatcher("restarted");
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> distinctDelivered(path) == EVENTS);
+    }
+
+    @Test
+    void aDispatcherStoppedWithSigtermFinishesWhatItStartedAndLosesNothing() throws Exception {
+        String path = "/after-sigterm";
+        subscribe(path);
+        Process first = startDispatcher("stopped");
+
+        sendEvents(path);
+        await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
+        first.destroy();
+        assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS))
+                .as("exits within its shutdown timeout")
+                .isTrue();
+        assertThat(distinctDelivered(path)).as("stopped mid-load").isLessThan(EVENTS);
+
+        startDispatcher("restarted");
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> distinctDelivered(path) == EVENTS);
+        Map<String, Long> callsPerDelivery = receiver.received(path).stream()
+                .collect(Collectors.groupingBy(call -> call.header("webhook-id"), Collectors.counting()));
+        assertThat(callsPerDelivery.values())
+                .as("what was in flight was finished and committed before exit")
+                .allMatch(calls -> calls == 1);
+    }
+
+    private static long distinctDelivered(String path) {
+        return receiver.received(path).stream()
+                .map(call -> call.header("webhook-id"))
+                .distinct()
+                .count();
+    }
+
+    private static void subscribe(String path) {
+        Api.Response created = api.post(
+                "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
+                "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"restart" + path.replace('/', '.')
+                        + "\"], \"activate\": true}");
+        assertThat(created.status()).isEqualTo(201);
+    }
+
+    private static void sendEvents(String path) {
+        for (int i = 0; i < EVENTS; i++) {
+            Api.Response accepted = api.post(
+                    "http://localhost:" + settings.ingestPort() + "/v1/events",
+                    "{\"type\": \"restart" + path.replace('/', '.') + "\", \"subject\": \"s-" + UUID.randomUUID()
+                            + "\"}");
+            assertThat(accepted.status()).isEqualTo(202);
+        }
+    }
+
+    /** Starts the dispatcher's executable jar against the standalone's broker, as a deployment would. */
+    private Process startDispatcher(String name) throws IOException {
+        Path jar = executableJar();
+        Path log = Files.createDirectories(Path.of("target", "dispatcher-logs"))
+                .resolve(System.currentTimeMillis() + "-" + name + ".log");
+        int port = freePort();
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--spring.kafka.bootstrap-servers=127.0.0.1:" + settings.kafkaPort(),
+                        "--campanello.api.key=" + TestStandalones.API_KEY,
+                        "--campanello.secrets.key=" + SecretsKeyFile.readOrCreate(dataDir),
+                        "--campanello.kafka.replication-factor=1",
+                        "--campanello.url-policy.allow-http=true",
+                        "--campanello.url-policy.allow-list=127.0.0.0/8",
+                        "--spring.main.banner-mode=off",
+                        // Fewer deliveries in flight than the load, so that some wait on the topic when it stops.
+                        "--campanello.dispatcher.max-in-flight=50",
+                        // A killed member's partitions move after the session timeout: the broker's least, 6 s.
+                        "--spring.kafka.consumer.properties.session.timeout.ms=6000")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        dispatchers.add(process);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            assertThat(process.isAlive())
+                    .as("dispatcher %s is running, see %s", name, log)
+                    .isTrue();
+            return Files.readString(log).contains("Started DispatcherApplication");
+        });
+        return process;
+    }
+
+    private static Path executableJar() throws IOException {
+        Path target = Path.of("..", "dispatcher-service", "target");
+        try (var files = Files.list(target)) {
+            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "build dispatcher-service first (./mvnw verify builds it before these tests)"));
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

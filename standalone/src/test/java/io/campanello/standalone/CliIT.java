@@ -35,7 +35,8 @@ class CliIT {
     @BeforeAll
     static void start() throws Exception {
         assertThat(JAR).as("the CLI is built before the standalone's tests run").exists();
-        settings = TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=1s"));
+        settings = TestStandalones.settings(
+                dataDir, List.of("--campanello.kafka.retry-delays=1s", TestStandalones.NO_CIRCUIT));
         standalone = Standalone.start(settings);
         receiver = new TestReceiver();
     }

@@ -32,7 +32,10 @@ class DeadLettersIT {
     static void start() throws Exception {
         settings = TestStandalones.settings(
                 dataDir,
-                List.of("--campanello.kafka.retry-delays=1s,1s", "--campanello.api.keys=other=cmp_other_tenant"));
+                List.of(
+                        "--campanello.kafka.retry-delays=1s,1s",
+                        "--campanello.api.keys=other=cmp_other_tenant",
+                        TestStandalones.NO_CIRCUIT));
         standalone = Standalone.start(settings);
         api = new Api(TestStandalones.API_KEY);
         receiver = new TestReceiver();

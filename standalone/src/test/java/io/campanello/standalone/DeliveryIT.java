@@ -302,6 +302,11 @@ class DeliveryIT {
                 .body();
         assertThat(metrics)
                 .containsPattern("campanello_deliveries_total\\{[^}]*outcome=\"delivered\"[^}]*} [1-9]")
-                .contains("campanello_delivery_latency_seconds_bucket");
+                .contains("campanello_delivery_latency_seconds_bucket")
+                .containsPattern("campanello_dispatcher_in_flight\\{[^}]*topic=\"webhooks.deliveries\"")
+                .contains("campanello_endpoint_requests_in_flight")
+                .contains("campanello_endpoint_deliveries_waiting")
+                .containsPattern("campanello_endpoint_circuits\\{[^}]*state=\"closed\"[^}]*} [1-9]")
+                .contains("kafka_consumer_fetch_manager_records_lag_max");
     }
 }

@@ -23,7 +23,8 @@ class OperatorRestartIT {
 
     @Test
     void aRetryWaitingAcrossARestartIsNeitherLostNorEarly() throws Exception {
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=5s"));
+        StandaloneSettings settings = TestStandalones.settings(
+                dataDir, List.of("--campanello.kafka.retry-delays=5s", TestStandalones.NO_CIRCUIT));
         Api api = new Api(TestStandalones.API_KEY);
         try (TestReceiver receiver = new TestReceiver().thenAnswer(500)) {
             Instant firstAttempt;
@@ -48,7 +49,8 @@ class OperatorRestartIT {
 
     @Test
     void aReplayInterruptedByARestartResumesWithoutSendingTwice() throws Exception {
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=1s"));
+        StandaloneSettings settings = TestStandalones.settings(
+                dataDir, List.of("--campanello.kafka.retry-delays=1s", TestStandalones.NO_CIRCUIT));
         Api api = new Api(TestStandalones.API_KEY);
         String retry = "http://localhost:" + settings.retryPort();
         try (TestReceiver receiver = new TestReceiver().alwaysAnswer(503)) {

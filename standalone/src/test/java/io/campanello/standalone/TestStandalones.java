@@ -11,6 +11,12 @@ final class TestStandalones {
 
     static final String API_KEY = "cmp_test_key";
 
+    /**
+     * For tests of the retry schedule and replays rather than of circuits: with a schedule of a few seconds, an open
+     * circuit (30 s) would use up the attempts without calling the endpoint, which is right but not what they test.
+     */
+    static final String NO_CIRCUIT = "--campanello.dispatcher.circuit.failures=1000";
+
     private TestStandalones() {}
 
     static StandaloneSettings settings(Path dataDir, List<String> extraArguments) {

@@ -146,7 +146,8 @@ class Dispatcher {
                 .setFirstAttemptAt(task.getFirstAttemptAt() != null ? task.getFirstAttemptAt() : started)
                 .setLastAttemptAt(started)
                 .setNotBefore(null)
-                .setLastStatus(outcome.status())
+                // Without a request, the last status the endpoint gave stays the one to show.
+                .setLastStatus(response == CIRCUIT_OPEN ? task.getLastStatus() : outcome.status())
                 .setLastError(outcome.error())
                 .build();
         CompletableFuture<?> recorded = records.attempt(attempted, subscription.getUrl(), response, started);

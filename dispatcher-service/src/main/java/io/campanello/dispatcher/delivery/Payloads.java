@@ -3,6 +3,8 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.schemas.v1.EventEnvelope;
 import io.campanello.schemas.v1.PayloadFormat;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
@@ -17,17 +19,44 @@ import tools.jackson.dataformat.xml.XmlMapper;
 @Component
 class Payloads {
 
+    private static final int REMEMBERED = 512;
+
     /** A body and its content type. */
     record Body(byte[] bytes, String contentType) {}
 
     private final ObjectMapper json;
     private final XmlMapper xml = XmlMapper.builder().build();
+    private final Map<Written, Remembered> recent = Collections.synchronizedMap(new LinkedHashMap<>(512, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Written, Remembered> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
 
     Payloads(ObjectMapper json) {
         this.json = json;
     }
 
+    /**
+     * The body of an event in a format. An event delivered to many subscriptions is written once per format: the
+     * last few hundred bodies are remembered (a hit must be the very same event, not only the same id).
+     */
     Body of(EventEnvelope event, PayloadFormat format) {
+        Written key = new Written(event.getId(), format);
+        Remembered remembered = recent.get(key);
+        if (remembered != null && remembered.event().equals(event)) {
+            return remembered.body();
+        }
+        Body body = write(event, format);
+        recent.put(key, new Remembered(event, body));
+        return body;
+    }
+
+    private record Written(String eventId, PayloadFormat format) {}
+
+    private record Remembered(EventEnvelope event, Body body) {}
+
+    private Body write(EventEnvelope event, PayloadFormat format) {
         switch (format) {
             case THIN:
                 return new Body(json.writeValueAsBytes(attributes(event)), "application/json");

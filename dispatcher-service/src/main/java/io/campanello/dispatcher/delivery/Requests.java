@@ -11,7 +11,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -30,6 +32,7 @@ class Requests {
     private final Payloads payloads;
     private final SecretCipher cipher;
     private final Duration defaultTimeout;
+    private final Map<String, Signers> signers = new ConcurrentHashMap<>();
 
     Requests(Payloads payloads, SecretCipher cipher, DispatcherProperties properties) {
         this.payloads = payloads;
@@ -40,9 +43,9 @@ class Requests {
     Request of(DeliveryTask task, Subscription subscription, Instant now) {
         Payloads.Body body = payloads.of(task.getEvent(), subscription.getPayloadFormat());
         long timestamp = now.getEpochSecond();
-        String signatures = subscription.getSecrets().stream()
-                .filter(secret -> signsAt(secret, now))
-                .map(secret -> new Webhook(cipher.open(secret)).sign(task.getDeliveryId(), timestamp, body.bytes()))
+        String signatures = signers(subscription).stream()
+                .filter(signer -> signsAt(signer.sealed(), now))
+                .map(signer -> signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()))
                 .collect(Collectors.joining(" "));
         Map<String, String> headers = new LinkedHashMap<>(subscription.getHeaders());
         headers.put("content-type", body.contentType());
@@ -56,6 +59,26 @@ class Requests {
                 : defaultTimeout;
         return new Request(URI.create(subscription.getUrl()), headers, body.bytes(), timeout);
     }
+
+    /**
+     * The subscription's secrets, opened once per version of them rather than once per request (opening one is an
+     * AES-GCM decryption); kept in memory as the dispatcher needs them anyway, never logged.
+     */
+    private List<Signer> signers(Subscription subscription) {
+        Signers known = signers.get(subscription.getId());
+        if (known != null && known.sealed().equals(subscription.getSecrets())) {
+            return known.signers();
+        }
+        List<Signer> opened = subscription.getSecrets().stream()
+                .map(secret -> new Signer(secret, new Webhook(cipher.open(secret))))
+                .toList();
+        signers.put(subscription.getId(), new Signers(List.copyOf(subscription.getSecrets()), opened));
+        return opened;
+    }
+
+    private record Signer(SigningSecret sealed, Webhook webhook) {}
+
+    private record Signers(List<SigningSecret> sealed, List<Signer> signers) {}
 
     private static boolean signsAt(SigningSecret secret, Instant now) {
         return secret.getExpiresAt() == null || secret.getExpiresAt().isAfter(now);

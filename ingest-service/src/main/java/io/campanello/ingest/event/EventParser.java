@@ -32,6 +32,9 @@ public class EventParser {
     private final ObjectMapper json;
     private final Clock clock;
 
+    /** Campanello's own event types (campanello.subscription.failing, …): no producer may send them. */
+    public static final String RESERVED_PREFIX = "campanello.";
+
     public EventParser(ObjectMapper json, Clock clock) {
         this.json = json;
         this.clock = clock;
@@ -46,6 +49,10 @@ public class EventParser {
         String type = requiredString(root, "type");
         if (type.length() > MAX_TYPE_LENGTH) {
             throw new InvalidEventException("invalid_event", "type is longer than " + MAX_TYPE_LENGTH + " characters");
+        }
+        if (type.startsWith(RESERVED_PREFIX)) {
+            throw new InvalidEventException(
+                    "reserved_type", "types starting with '" + RESERVED_PREFIX + "' are Campanello's own events");
         }
         Instant now = clock.instant();
         JsonNode data = root.get("data");

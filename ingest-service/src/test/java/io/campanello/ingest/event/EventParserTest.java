@@ -65,7 +65,8 @@ class EventParserTest {
                 "{\"type\": \"a\", \"subject\": 1}   | invalid_event | 'subject' must be a string",
                 "{\"type\": \"a\", \"time\": \"now\"} | invalid_event | 'time' must be an RFC 3339 timestamp",
                 "{\"type\": \"a\", \"Bad-Name\": 1}  | invalid_event | unknown attribute 'Bad-Name'",
-                "{\"type\": \"a\", \"nested\": {}}   | invalid_event | unknown attribute 'nested'"
+                "{\"type\": \"a\", \"nested\": {}}   | invalid_event | unknown attribute 'nested'",
+                "{\"type\": \"campanello.subscription.disabled\"} | reserved_type | types starting with"
             })
     void refusesWhatIsNotAnEventWithAReason(String json, String code, String reason) {
         assertThatThrownBy(() -> parse(json))

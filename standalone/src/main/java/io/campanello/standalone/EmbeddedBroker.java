@@ -47,6 +47,9 @@ final class EmbeddedBroker implements AutoCloseable {
         p.put("transaction.state.log.min.isr", "1");
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
+        // Share groups (the dispatcher's optional share consumer). A data directory formatted by Kafka 4.2 has the
+        // share.version feature at 1 already; this also covers one formatted by an earlier version.
+        p.put("group.share.enable", "true");
         p.put("group.initial.rebalance.delay.ms", "0");
         KafkaConfig config = KafkaConfig.fromProps(p, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {

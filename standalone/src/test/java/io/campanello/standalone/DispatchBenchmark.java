@@ -55,6 +55,8 @@ public final class DispatchBenchmark {
     private static final int TIMEOUT_MILLIS = 1_000;
     /** Events/s for the scenarios that otherwise go as fast as they can (a, c, d, e): their latency below saturation. */
     private static final int RATE = Integer.getInteger("bench.rate", 0);
+    /** The dispatcher's consumer, {@code campanello.dispatcher.consumer}: offsets (default) or share. */
+    private static final String CONSUMER = System.getProperty("bench.consumer", "offsets");
 
     /** One endpoint: its class (the receiver's behaviour) and the event type its subscription listens to. */
     record Endpoint(String endpointClass, String eventType) {}
@@ -176,13 +178,14 @@ public final class DispatchBenchmark {
                     .toList();
         }
         say(
-                "java %s, %d cores, max heap %d MiB; warm-up %d s, window %d s, backlog cap %,d deliveries",
+                "java %s, %d cores, max heap %d MiB; warm-up %d s, window %d s, backlog cap %,d deliveries; %s consumer",
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
                 WARM_UP.toSeconds(),
                 WINDOW.toSeconds(),
-                BACKLOG);
+                BACKLOG,
+                CONSUMER);
         Map<String, Double> healthyPerSecond = new HashMap<>();
         for (Scenario scenario : run) {
             List<ClassResult> results = run(scenario);
@@ -211,7 +214,8 @@ public final class DispatchBenchmark {
                 "scenario (%s): %s%s",
                 scenario.name(), scenario.description(), scenario.naive() ? "" : ", Campanello's dispatcher");
         Path dataDir = Files.createTempDirectory("campanello-dispatch-bench");
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of());
+        StandaloneSettings settings =
+                TestStandalones.settings(dataDir, List.of("--campanello.dispatcher.consumer=" + CONSUMER));
         if (scenario.naive()) {
             settings = settings.withoutDispatcher();
         }

@@ -34,6 +34,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
@@ -43,9 +44,12 @@ import org.springframework.stereotype.Component;
  * once, up to {@code max-in-flight} per topic (a full budget pauses that topic only, so due retries never queue
  * behind a fresh backlog). A partition's offset is committed up to its oldest unfinished delivery, so after a crash
  * only what was in flight is delivered again. On stop, reading stops and in-flight deliveries get
- * {@code shutdown-timeout} to finish before the offsets are committed.
+ * {@code shutdown-timeout} to finish before the offsets are committed. The default consumer
+ * ({@code campanello.dispatcher.consumer=offsets}); {@link ShareDeliveryConsumer} is the measured alternative, see
+ * {@code docs/dispatcher.md}.
  */
 @Component
+@ConditionalOnProperty(name = "campanello.dispatcher.consumer", havingValue = "offsets", matchIfMissing = true)
 class DeliveryConsumer extends ConsumerLoop {
 
     /** The dispatcher's consumer group. */

@@ -303,6 +303,7 @@ class DeliveryIT {
         assertThat(metrics)
                 .containsPattern("campanello_deliveries_total\\{[^}]*outcome=\"delivered\"[^}]*} [1-9]")
                 .contains("campanello_delivery_latency_seconds_bucket")
+                .contains("campanello_delivery_http_duration_seconds_bucket")
                 .containsPattern("campanello_dispatcher_in_flight\\{[^}]*topic=\"webhooks.deliveries\"")
                 .contains("campanello_endpoint_requests_in_flight")
                 .contains("campanello_endpoint_deliveries_waiting")

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Everything the dispatcher writes: attempts, tasks waiting on a retry tier, parked tasks and dead letters; and the
- * metrics of them ({@code campanello_deliveries_total{outcome}}, {@code campanello_delivery_latency_seconds} from
+ * metrics of them ({@code campanello_deliveries_total{outcome}}, {@code campanello_delivery_http_duration_seconds}
+ * of each request, {@code campanello_delivery_latency_seconds} from
  * acceptance to delivery, {@code campanello_dead_letters_total{reason}}).
  */
 @Component
@@ -41,6 +42,7 @@ class DeliveryRecords {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Timer latency;
+    private final Timer httpDuration;
 
     DeliveryRecords(
             KafkaTemplate<String, SpecificRecord> kafka,
@@ -53,6 +55,10 @@ class DeliveryRecords {
         this.firstTier = schedule.tierAfter(1).orElseThrow().topic();
         this.clock = clock;
         this.meters = meters;
+        this.httpDuration = Timer.builder("campanello.delivery.http.duration")
+                .description("From sending a request to an endpoint to its answer (or the error)")
+                .publishPercentileHistogram()
+                .register(meters);
         this.latency = Timer.builder("campanello.delivery.latency")
                 .description("From the event's acceptance to its delivery (2xx)")
                 .publishPercentileHistogram()
@@ -82,6 +88,9 @@ class DeliveryRecords {
                 ? CIRCUIT_OPEN
                 : outcome.name().toLowerCase(Locale.ROOT);
         meters.counter("campanello.deliveries", "outcome", counted).increment();
+        if (!CIRCUIT_OPEN.equals(counted)) {
+            httpDuration.record(Duration.ofMillis(attempt.getDurationMillis()));
+        }
         if (outcome == AttemptOutcome.DELIVERED && !task.getTest()) {
             latency.record(Duration.between(task.getEvent().getReceivedAt(), clock.instant()));
         }

@@ -3,6 +3,7 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.urlpolicy.UrlPolicy;
 import io.netty.channel.ChannelOption;
+import io.netty.util.NetUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -100,13 +101,24 @@ class WebhookClient implements DisposableBean {
                                 null)))
                 .single()
                 .timeout(deadline);
-        Mono<Attempted> call = properties.proxy().enabled()
-                ? Mono.fromCallable(() -> PolicyResolverGroup.allowed(
-                                policy, request.url().getHost()))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .then(direct)
-                : direct;
+        String host = unbracketed(request.url().getHost());
+        Mono<Attempted> call;
+        if (properties.proxy().enabled()) {
+            call = Mono.fromCallable(() -> PolicyResolverGroup.allowed(policy, host))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .then(direct);
+        } else if (NetUtil.createByteArrayFromIpAddressString(host) != null) {
+            // An address literal is never handed to the resolver, so it is checked here (no DNS, no rebinding).
+            call = Mono.fromCallable(() -> PolicyResolverGroup.allowed(policy, host))
+                    .then(direct);
+        } else {
+            call = direct;
+        }
         return call.onErrorResume(error -> Mono.just(Attempted.failed(error)));
+    }
+
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** The first 4 KiB of a response body; reading stops there (a huge or endless body costs nothing more). */

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
@@ -98,6 +100,38 @@ class WebhookClientTest {
 
         assertThat(attempted.outcome().status()).isEqualTo(500);
         assertThat(attempted.body()).hasSize(4096);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "127.0.0.1",
+                "10.0.0.1",
+                "172.16.5.4",
+                "192.168.1.1",
+                "169.254.169.254",
+                "100.64.0.1",
+                "0.0.0.0",
+                "224.0.0.1",
+                "[::1]",
+                "[fc00::1]",
+                "[fe80::1]",
+                "[fd00:ec2::254]",
+                "[::ffff:127.0.0.1]",
+                "[::ffff:169.254.169.254]",
+                "[::]",
+                "localhost"
+            })
+    void refusesBlockedAddressesAtConnectTimeWithoutCallingThem(String host) {
+        DisposableServer server = serve(HttpServer.create()
+                .handle((request, response) -> response.status(204).send()));
+        UrlPolicy registrationDefaults = new UrlPolicy(new UrlPolicy.Settings(true, List.of()));
+        WebhookClient client = client(properties(null, ""), registrationDefaults);
+
+        WebhookClient.Attempted attempted = client.post(request("http://" + host + ":" + server.port() + "/hook"))
+                .block(Duration.ofSeconds(10));
+
+        assertThat(attempted.outcome()).isEqualTo(new DeliveryOutcome.PermanentFailure(null, "blocked_address"));
     }
 
     @Test

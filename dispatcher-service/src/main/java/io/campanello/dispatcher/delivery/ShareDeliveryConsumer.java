@@ -201,6 +201,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Set<ConsumerRecord<String, byte[]>> unfinished =
                 Collections.newSetFromMap(new IdentityHashMap<>());
+        private long failedDeadline;
 
         Reader(String topic, Map<String, Object> config) {
             this.topic = topic;
@@ -225,6 +226,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.error("share delivery consumer failed; unacknowledged deliveries return to the group", e);
+                failedDeadline = System.nanoTime() + shutdownTimeout.toNanos();
             } finally {
                 close();
             }
@@ -278,10 +280,19 @@ class ShareDeliveryConsumer implements SmartLifecycle {
                     List<Finished> more = new ArrayList<>();
                     finished.drainTo(more);
                     more.forEach(this::acknowledge);
-                } else if (!running && System.nanoTime() - stopDeadline >= 0) {
+                }
+                if (!unfinished.isEmpty() && pastDeadline()) {
                     return; // close() releases the rest
                 }
             }
+        }
+
+        /** Stopping or failed, and the shutdown timeout is over. */
+        private boolean pastDeadline() {
+            if (failedDeadline != 0) {
+                return System.nanoTime() - failedDeadline >= 0;
+            }
+            return !running && System.nanoTime() - stopDeadline >= 0;
         }
 
         private void acknowledge(Finished done) {

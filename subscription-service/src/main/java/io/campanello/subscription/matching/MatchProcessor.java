@@ -3,10 +3,10 @@ package io.campanello.subscription.matching;
 import io.campanello.schemas.Ids;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EventEnvelope;
+import io.campanello.schemas.v1.MatchMode;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.subscription.filter.EventFilter;
 import io.micrometer.core.instrument.Counter;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -52,29 +52,29 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
             log.warn("skipped a record that is not an event key={}", record.key());
             return;
         }
-        List<SubscriptionIndex.Candidate> candidates = index.matching(event.getTenant(), event.getType());
+        SubscriptionIndex.Matches candidates = index.matching(event.getTenant(), event.getType());
         Variables variables = new Variables(event);
-        for (SubscriptionIndex.Candidate candidate : candidates) {
-            Subscription subscription = candidate.subscription();
-            boolean matches = passes(candidate.filter(), variables, subscription);
+        for (int i = 0; i < candidates.size(); i++) {
+            MatchMode mode = candidates.mode(i);
+            boolean matches = passes(candidates.filter(i), variables, candidates.id(i));
             MatchDecision decision;
-            if (MatchDecision.remembers(subscription.getMode())) {
-                String key =
-                        subscription.getId() + "/" + (event.getSubject() != null ? event.getSubject() : event.getId());
-                decision = MatchDecision.decide(subscription.getMode(), matches, memory.get(key));
+            if (MatchDecision.remembers(mode)) {
+                String key = candidates.id(i) + "/" + (event.getSubject() != null ? event.getSubject() : event.getId());
+                decision = MatchDecision.decide(mode, matches, memory.get(key));
                 if (decision.remember() != null) {
                     memory.put(key, decision.remember());
                 }
             } else {
-                decision = MatchDecision.decide(subscription.getMode(), matches, null);
+                decision = MatchDecision.decide(mode, matches, null);
             }
             if (decision.deliver()) {
+                Subscription subscription = candidates.subscription(i);
                 context.forward(new Record<>(subscription.getId(), task(event, subscription), record.timestamp()));
             }
         }
     }
 
-    private boolean passes(EventFilter filter, Variables variables, Subscription subscription) {
+    private boolean passes(EventFilter filter, Variables variables, String subscriptionId) {
         if (filter == null) {
             return true;
         }
@@ -84,7 +84,7 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
             filterErrors.increment();
             log.debug(
                     "filter failed, no match subscription_id={} event_id={} error={}",
-                    subscription.getId(),
+                    subscriptionId,
                     variables.event.getId(),
                     e.getMessage());
             return false;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionIndexTest {
@@ -32,9 +33,8 @@ class SubscriptionIndexTest {
     }
 
     private List<String> matching(String tenant, String type) {
-        return index.matching(tenant, type).stream()
-                .map(SubscriptionIndex.Candidate::id)
-                .toList();
+        SubscriptionIndex.Matches matches = index.matching(tenant, type);
+        return IntStream.range(0, matches.size()).mapToObj(matches::id).toList();
     }
 
     @Test
@@ -106,5 +106,25 @@ class SubscriptionIndexTest {
 
         table.applyOwnWrite("first", null);
         assertThat(matching("t", "order.created")).containsExactly("second");
+    }
+
+    @Test
+    void remembersTheAnswersOfManyTypesAndTenantsApart() {
+        for (int i = 0; i < 300; i++) {
+            put("a-" + i, "a", "type" + i + ".created");
+            put("b-" + i, "b", "type" + i + ".created");
+        }
+        for (int round = 0; round < 2; round++) { // the first asks, the second reads what was remembered
+            for (int i = 0; i < 300; i++) {
+                assertThat(matching("a", "type" + i + ".created")).containsExactly("a-" + i);
+                assertThat(matching("b", "type" + i + ".created")).containsExactly("b-" + i);
+                assertThat(matching("a", "type" + i + ".deleted")).isEmpty();
+            }
+        }
+
+        put("a-7", "a", "type8.created");
+        assertThat(matching("a", "type7.created")).isEmpty();
+        assertThat(matching("a", "type8.created")).containsExactlyInAnyOrder("a-7", "a-8");
+        assertThat(matching("b", "type7.created")).containsExactly("b-7");
     }
 }

@@ -7,7 +7,8 @@
 # Several at once: bash bench/dispatch.sh a,c. Prints one table per scenario (deliveries/s, p50/p95/p99 from the
 # 202 of POST /v1/events to the endpoint receiving the POST, by endpoint class) and the checks; the whole log is
 # kept in standalone/target/dispatch-bench.log.
-# Settings: BENCH_WARMUP / BENCH_WINDOW seconds (10 / 30); BENCH_BACKLOG, the most deliveries the senders keep
+# Settings: BENCH_WARMUP / BENCH_WINDOW seconds (10 / 30; the first scenario of a run warms up BENCH_JVM_WARMUP,
+# 30 s, longer: the JIT of the whole stack); BENCH_BACKLOG, the most deliveries the senders keep
 # posted but not yet received (5000: at saturation, latency is about backlog / throughput); BENCH_RATE, events/s to
 # pace a, c, d and e at instead of going flat out (their latency below saturation); BENCH_JAVA_OPTS, more JVM options
 # (e.g. -XX:StartFlightRecording=filename=/tmp/dispatch.jfr); BENCH_CONSUMER=share, the dispatcher's share-group
@@ -20,7 +21,8 @@ flock "$lock" ./mvnw -B -ntp -q -Dspotless.check.skip=true -pl standalone -am te
   dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 cd standalone
 flock "$lock" java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=../.mvn/logback-test.xml \
-  -Dbench.warmup="${BENCH_WARMUP:-10}" -Dbench.window="${BENCH_WINDOW:-30}" \
+  -Dbench.warmup="${BENCH_WARMUP:-10}" -Dbench.jvmWarmup="${BENCH_JVM_WARMUP:-30}" \
+  -Dbench.window="${BENCH_WINDOW:-30}" \
   -Dbench.backlog="${BENCH_BACKLOG:-5000}" -Dbench.rate="${BENCH_RATE:-0}" \
   -Dbench.consumer="${BENCH_CONSUMER:-offsets}" \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \

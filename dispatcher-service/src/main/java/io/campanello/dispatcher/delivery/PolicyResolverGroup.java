@@ -14,50 +14,65 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Name resolution for outbound calls that applies the URL policy at connect time: a host is resolved once, every
  * address is checked against the blocked classes, and the connection goes only to an address that passed — so a
- * name that resolved to a public address at registration cannot be pointed at an internal one later.
+ * name that resolved to a public address at registration cannot be pointed at an internal one later. Look-ups run
+ * on their own threads, never on the event loop: a receiver whose DNS is slow delays only its own connections.
  */
 final class PolicyResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
     private final UrlPolicy policy;
+    private final Executor lookups;
 
-    PolicyResolverGroup(UrlPolicy policy) {
+    PolicyResolverGroup(UrlPolicy policy, Executor lookups) {
         this.policy = policy;
+        this.lookups = lookups;
     }
 
     @Override
     protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
-        return new InetSocketAddressResolver(executor, new PolicyNameResolver(executor, policy));
+        return new InetSocketAddressResolver(executor, new PolicyNameResolver(executor, policy, lookups));
     }
 
     /** Resolves with the policy: only allowed addresses come back; a blocked host fails. */
     static final class PolicyNameResolver extends InetNameResolver {
 
         private final UrlPolicy policy;
+        private final Executor lookups;
 
-        PolicyNameResolver(EventExecutor executor, UrlPolicy policy) {
+        PolicyNameResolver(EventExecutor executor, UrlPolicy policy, Executor lookups) {
             super(executor);
             this.policy = policy;
+            this.lookups = lookups;
         }
 
         @Override
         protected void doResolve(String host, Promise<InetAddress> promise) {
-            try {
-                promise.setSuccess(allowed(host).get(0));
-            } catch (UnknownHostException e) {
-                promise.setFailure(e);
-            }
+            doResolveAll(host, executor().<List<InetAddress>>newPromise().addListener(all -> {
+                if (all.isSuccess()) {
+                    promise.trySuccess(((List<InetAddress>) all.getNow()).get(0));
+                } else {
+                    promise.tryFailure(all.cause());
+                }
+            }));
         }
 
         @Override
         protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
             try {
-                promise.setSuccess(allowed(host));
-            } catch (UnknownHostException e) {
-                promise.setFailure(e);
+                lookups.execute(() -> {
+                    try {
+                        promise.trySuccess(allowed(host));
+                    } catch (UnknownHostException | RuntimeException e) {
+                        promise.tryFailure(e);
+                    }
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                promise.tryFailure(shuttingDown);
             }
         }
 

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.net.ssl.X509TrustManager;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -34,6 +36,13 @@ class WebhookClient implements DisposableBean {
 
     private final ConnectionProvider connections;
     private final LoopResources loops;
+    /** DNS look-ups, off the event loops; the JDK caches answers (networkaddress.cache.ttl). */
+    private final ExecutorService lookups = Executors.newFixedThreadPool(16, runnable -> {
+        Thread thread = new Thread(runnable, "webhook-dns");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final HttpClient http;
     private final DispatcherProperties properties;
     private final UrlPolicy policy;
@@ -60,7 +69,7 @@ class WebhookClient implements DisposableBean {
             client = client.proxy(spec ->
                     spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
         } else {
-            client = client.resolver(new PolicyResolverGroup(policy));
+            client = client.resolver(new PolicyResolverGroup(policy, lookups));
         }
         Path caBundle = properties.tls().caBundle();
         if (caBundle != null) {
@@ -145,6 +154,7 @@ class WebhookClient implements DisposableBean {
 
     @Override
     public void destroy() {
+        lookups.shutdownNow();
         connections.disposeLater().block(Duration.ofSeconds(5));
         loops.disposeLater(Duration.ofMillis(100), Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
     }

@@ -8,12 +8,18 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class PolicyResolverGroupTest {
 
     private static Future<List<InetAddress>> resolve(UrlPolicy policy, String host) {
-        return new PolicyResolverGroup.PolicyNameResolver(ImmediateEventExecutor.INSTANCE, policy).resolveAll(host);
+        return new PolicyResolverGroup.PolicyNameResolver(ImmediateEventExecutor.INSTANCE, policy, Runnable::run)
+                .resolveAll(host);
     }
 
     private static UrlPolicy policy(List<String> allowList, Map<String, List<InetAddress>> dns) {
@@ -54,6 +60,37 @@ class PolicyResolverGroupTest {
         assertThat(resolved.cause()).isNotInstanceOf(BlockedAddressException.class);
         assertThat(Outcomes.ofError(resolved.cause()))
                 .isEqualTo(new DeliveryOutcome.RetryableFailure(null, "dns_failure"));
+    }
+
+    @Test
+    @Timeout(10)
+    void aSlowLookUpDoesNotHoldTheCallingThread() throws Exception {
+        CountDownLatch dnsAnswers = new CountDownLatch(1);
+        InetAddress open = InetAddress.getByName("93.184.215.14");
+        UrlPolicy slowDns = new UrlPolicy(new UrlPolicy.Settings(false, List.of()), host -> {
+            try {
+                dnsAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.net.UnknownHostException(host);
+            }
+            return List.of(open);
+        });
+        ExecutorService lookups = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<InetAddress>> resolved = new PolicyResolverGroup.PolicyNameResolver(
+                            ImmediateEventExecutor.INSTANCE, slowDns, lookups)
+                    .resolveAll("slow.example");
+
+            assertThat(resolved.isDone())
+                    .as("the event loop is free while DNS answers")
+                    .isFalse();
+            dnsAnswers.countDown();
+            assertThat(resolved.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(resolved.getNow()).containsExactly(open);
+        } finally {
+            lookups.shutdownNow();
+        }
     }
 
     @Test

@@ -10,11 +10,14 @@ import io.campanello.schemas.v1.ReplayJob;
 import io.campanello.schemas.v1.ReplayMark;
 import io.campanello.schemas.v1.Subscription;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificData;
@@ -41,6 +44,13 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
             ReplayMark.class,
             EndpointHealth.class);
 
+    /**
+     * Earlier versions of the record types, as they were written to topics by earlier releases (resources under
+     * {@code io/campanello/schemas/history/}): their records are read into the current classes by Avro's schema
+     * resolution, so an upgrade reads what the previous version wrote. A changed schema adds its old text here.
+     */
+    public static final List<String> EARLIER_SCHEMAS = List.of("Subscription-1.avsc", "DeliveryAttempt-1.avsc");
+
     private static final int HEADER_LENGTH = 10;
     private static final byte MAGIC_0 = (byte) 0xC3;
     private static final byte MAGIC_1 = (byte) 0x01;
@@ -49,11 +59,35 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
 
     public AvroDeserializer() {
         AvroTrust.install();
+        Map<String, BinaryMessageDecoder<? extends SpecificRecord>> byName = new HashMap<>();
         for (Class<? extends SpecificRecord> type : RECORD_TYPES) {
             // The generated class's own model carries the conversions of its logical types (timestamps).
             SpecificData model = SpecificData.getForClass(type);
-            var schema = model.getSchema(type);
-            decoders.put(SchemaNormalization.parsingFingerprint64(schema), new BinaryMessageDecoder<>(model, schema));
+            Schema schema = model.getSchema(type);
+            BinaryMessageDecoder<? extends SpecificRecord> decoder = new BinaryMessageDecoder<>(model, schema);
+            decoders.put(SchemaNormalization.parsingFingerprint64(schema), decoder);
+            byName.put(schema.getFullName(), decoder);
+        }
+        for (String name : EARLIER_SCHEMAS) {
+            Schema earlier = earlierSchema(name);
+            BinaryMessageDecoder<? extends SpecificRecord> current = byName.get(earlier.getFullName());
+            if (current == null) {
+                throw new IllegalStateException("no current type for the earlier schema " + name);
+            }
+            current.addSchema(earlier);
+            decoders.put(SchemaNormalization.parsingFingerprint64(earlier), current);
+        }
+    }
+
+    /** An earlier schema's text, from the classpath. */
+    public static Schema earlierSchema(String name) {
+        try (InputStream in = AvroDeserializer.class.getResourceAsStream("history/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing earlier schema " + name);
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

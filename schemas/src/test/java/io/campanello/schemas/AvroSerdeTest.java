@@ -91,6 +91,45 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> deserializer.deserialize("t", truncated)).isInstanceOf(SerializationException.class);
     }
 
+    /** What the previous release wrote stays readable: an upgrade must not lose its subscriptions or attempts. */
+    @Test
+    void readsRecordsWrittenWithAnEarlierSchema() throws Exception {
+        org.apache.avro.Schema earlier = AvroDeserializer.earlierSchema("Subscription-1.avsc");
+        org.apache.avro.Schema secret = earlier.getField("secrets").schema().getElementType();
+        var sealed = new org.apache.avro.generic.GenericData.Record(secret);
+        sealed.put("keyId", "k1");
+        sealed.put("nonce", java.nio.ByteBuffer.wrap(new byte[12]));
+        sealed.put("ciphertext", java.nio.ByteBuffer.wrap(new byte[48]));
+        var old = new org.apache.avro.generic.GenericRecordBuilder(earlier)
+                .set("id", "sub_1")
+                .set("tenant", "acme")
+                .set("url", "https://example.com/hook")
+                .set("eventTypes", java.util.List.of("order.*"))
+                .set(
+                        "status",
+                        new org.apache.avro.generic.GenericData.EnumSymbol(
+                                earlier.getField("status").schema(), "ACTIVE"))
+                .set("secrets", java.util.List.of(sealed))
+                .set("timeoutMillis", 5000)
+                .set("createdAt", TIME.toEpochMilli())
+                .set("revision", 3)
+                .build();
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                        org.apache.avro.generic.GenericData.get(), earlier)
+                .encode(old)
+                .array();
+
+        var read = new AvroDeserializer()
+                .deserialize("webhooks.subscriptions", bytes, io.campanello.schemas.v1.Subscription.class);
+
+        assertThat(read.getId()).isEqualTo("sub_1");
+        assertThat(read.getTimeoutMillis()).isEqualTo(5000);
+        assertThat(read.getRevision()).isEqualTo(3);
+        assertThat(read.getCreatedAt()).isEqualTo(Instant.ofEpochMilli(TIME.toEpochMilli()));
+        assertThat(read.getMaxConcurrency()).as("added since: its default").isNull();
+        assertThat(read.getSecrets()).hasSize(1);
+    }
+
     @Test
     void namesRetryTiersByTheirDelay() {
         assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofSeconds(5))).isEqualTo("webhooks.retry.5s");

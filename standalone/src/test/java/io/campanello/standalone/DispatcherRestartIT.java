@@ -65,9 +65,10 @@ class DispatcherRestartIT {
     void aKilledDispatcherDeliversEverythingOnceItIsBack() throws Exception {
         String path = "/after-kill";
         subscribe(path);
+        // The whole load waits on the topic first, so that the dispatcher is stopped in the middle of it.
+        sendEvents(path);
         Process first = startDispatcher("killed");
 
-        sendEvents(path);
         await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
         first.destroyForcibly();
         first.waitFor();
@@ -82,9 +83,10 @@ class DispatcherRestartIT {
     void aDispatcherStoppedWithSigtermFinishesWhatItStartedAndLosesNothing() throws Exception {
         String path = "/after-sigterm";
         subscribe(path);
+        // The whole load waits on the topic first, so that the dispatcher is stopped in the middle of it.
+        sendEvents(path);
         Process first = startDispatcher("stopped");
 
-        sendEvents(path);
         await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
         first.destroy();
         assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS))

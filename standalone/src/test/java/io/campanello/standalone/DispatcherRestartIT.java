@@ -64,12 +64,8 @@ class DispatcherRestartIT {
     @Test
     void aKilledDispatcherDeliversEverythingOnceItIsBack() throws Exception {
         String path = "/after-kill";
-        subscribe(path);
-        // The whole load waits on the topic first, so that the dispatcher is stopped in the middle of it.
-        sendEvents(path);
-        Process first = startDispatcher("killed");
+        Process first = busyDispatcher(path, "killed");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
         first.destroyForcibly();
         first.waitFor();
         assertThat(distinctDelivered(path)).as("killed mid-load").isLessThan(EVENTS);
@@ -82,12 +78,8 @@ class DispatcherRestartIT {
     @Test
     void aDispatcherStoppedWithSigtermFinishesWhatItStartedAndLosesNothing() throws Exception {
         String path = "/after-sigterm";
-        subscribe(path);
-        // The whole load waits on the topic first, so that the dispatcher is stopped in the middle of it.
-        sendEvents(path);
-        Process first = startDispatcher("stopped");
+        Process first = busyDispatcher(path, "stopped");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
         first.destroy();
         assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS))
                 .as("exits within its shutdown timeout")
@@ -102,6 +94,18 @@ class DispatcherRestartIT {
         assertThat(callsPerDelivery.values())
                 .as("what was in flight was finished and committed before exit")
                 .allMatch(calls -> calls == 1);
+    }
+
+    /**
+     * A dispatcher in the middle of a load: the whole load waits on the topic before it starts, so that it can be
+     * stopped with a fifth of the deliveries made.
+     */
+    private Process busyDispatcher(String path, String name) throws IOException {
+        subscribe(path);
+        sendEvents(path);
+        Process dispatcher = startDispatcher(name);
+        await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
+        return dispatcher;
     }
 
     private static long distinctDelivered(String path) {

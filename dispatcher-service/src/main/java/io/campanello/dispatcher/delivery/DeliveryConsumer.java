@@ -5,7 +5,6 @@ import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.ConsumerLoop;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeliveryTask;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -20,10 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,7 +72,7 @@ class DeliveryConsumer extends ConsumerLoop {
     private final Map<TopicPartition, Offsets> offsets = new HashMap<>();
     private final List<Redo> redos = new ArrayList<>();
     private final Map<ConsumerRecord<String, byte[]>, Duration> redoDelays = new IdentityHashMap<>();
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final InFlight inFlight;
     private KafkaConsumer<String, byte[]> consumer;
     private long lastCommit;
 
@@ -94,14 +91,7 @@ class DeliveryConsumer extends ConsumerLoop {
         this.meters = meters;
         this.maxInFlight = dispatcherProperties.maxInFlight();
         this.shutdownTimeout = dispatcherProperties.shutdownTimeout();
-        for (String topic : topics) {
-            AtomicInteger count = new AtomicInteger();
-            inFlight.put(topic, count);
-            Gauge.builder("campanello.dispatcher.in.flight", count, AtomicInteger::get)
-                    .tag("topic", topic)
-                    .description("Deliveries started and not yet finished, by the topic they came from")
-                    .register(meters);
-        }
+        this.inFlight = new InFlight(topics, meters);
     }
 
     private static Map<String, Object> consumerConfig(KafkaProperties kafka) {
@@ -143,7 +133,7 @@ class DeliveryConsumer extends ConsumerLoop {
     private void start(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         offsets.computeIfAbsent(partition, p -> new Offsets()).started(record.offset());
-        inFlight.get(record.topic()).incrementAndGet();
+        inFlight.of(record.topic()).incrementAndGet();
         DeliveryTask task;
         try {
             task = deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
@@ -176,7 +166,7 @@ class DeliveryConsumer extends ConsumerLoop {
             List<TopicPartition> partitions = consumer.assignment().stream()
                     .filter(partition -> partition.topic().equals(topic))
                     .toList();
-            if (inFlight.get(topic).get() >= maxInFlight) {
+            if (inFlight.of(topic).get() >= maxInFlight) {
                 consumer.pause(partitions);
             } else {
                 consumer.resume(partitions);
@@ -210,7 +200,7 @@ class DeliveryConsumer extends ConsumerLoop {
             redoDelays.remove(done.record());
         }
         partitionOffsets.finished(done.record().offset());
-        inFlight.get(done.record().topic()).decrementAndGet();
+        inFlight.of(done.record().topic()).decrementAndGet();
     }
 
     private void redoDue() {
@@ -284,7 +274,7 @@ class DeliveryConsumer extends ConsumerLoop {
         for (TopicPartition partition : partitions) {
             Offsets gone = offsets.remove(partition);
             if (gone != null) {
-                inFlight.get(partition.topic()).addAndGet(-gone.inFlight());
+                inFlight.of(partition.topic()).addAndGet(-gone.inFlight());
             }
         }
         redos.removeIf(redo -> partitions.contains(

@@ -12,6 +12,7 @@ import io.campanello.schemas.v1.SubscriptionStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,7 +157,7 @@ class Dispatcher {
         if (changed != null) {
             log.info(
                     "endpoint {} subscription_id={} failures={} last_status={} last_error={}",
-                    changed.getState().name().toLowerCase(java.util.Locale.ROOT),
+                    changed.getState().name().toLowerCase(Locale.ROOT),
                     changed.getSubscriptionId(),
                     changed.getConsecutiveFailures(),
                     changed.getLastStatus(),

@@ -1,6 +1,7 @@
 package io.campanello.dispatcher.delivery;
 
 import io.campanello.dispatcher.DispatcherProperties;
+import io.campanello.schemas.v1.AttemptOutcome;
 import io.campanello.schemas.v1.EndpointHealth;
 import io.campanello.schemas.v1.EndpointState;
 import io.campanello.schemas.v1.Subscription;
@@ -86,7 +87,7 @@ final class Endpoint {
         EndpointHealth changed;
         synchronized (this) {
             sending--;
-            if (outcome.kind() == io.campanello.schemas.v1.AttemptOutcome.DELIVERED) {
+            if (outcome.kind() == AttemptOutcome.DELIVERED) {
                 circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
             } else {
                 circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
@@ -199,7 +200,7 @@ final class Endpoint {
      */
     private EndpointHealth judge(Subscription subscription, DeliveryOutcome outcome, Instant now) {
         EndpointState current = health == null ? EndpointState.HEALTHY : health.getState();
-        if (outcome.kind() == io.campanello.schemas.v1.AttemptOutcome.DELIVERED) {
+        if (outcome.kind() == AttemptOutcome.DELIVERED) {
             consecutiveFailures = 0;
             return current == EndpointState.HEALTHY
                     ? null

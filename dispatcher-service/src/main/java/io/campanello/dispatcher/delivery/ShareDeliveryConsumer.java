@@ -4,7 +4,6 @@ import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeliveryTask;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -85,7 +83,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
     private final int consumersPerTopic;
     private final int batch;
     private final Duration shutdownTimeout;
-    private final Map<String, AtomicInteger> inFlight = new HashMap<>();
+    private final InFlight inFlight;
     private final List<Reader> readers = new ArrayList<>();
     private volatile boolean running;
     private volatile long stopDeadline;
@@ -106,14 +104,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
         this.consumersPerTopic = Math.max(1, consumersPerTopic);
         this.batch = Math.max(1, dispatcherProperties.maxInFlight() / this.consumersPerTopic);
         this.shutdownTimeout = dispatcherProperties.shutdownTimeout();
-        for (String topic : topics) {
-            AtomicInteger count = new AtomicInteger();
-            inFlight.put(topic, count);
-            Gauge.builder("campanello.dispatcher.in.flight", count, AtomicInteger::get)
-                    .tag("topic", topic)
-                    .description("Deliveries started and not yet finished, by the topic they came from")
-                    .register(meters);
-        }
+        this.inFlight = new InFlight(topics, meters);
     }
 
     @Override
@@ -234,7 +225,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
 
         private void start(ConsumerRecord<String, byte[]> record) {
             unfinished.add(record);
-            inFlight.get(topic).incrementAndGet();
+            inFlight.of(topic).incrementAndGet();
             DeliveryTask task;
             try {
                 task = deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
@@ -298,7 +289,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
         private void acknowledge(Finished done) {
             if (unfinished.remove(done.record())) {
                 consumer.acknowledge(done.record(), done.type());
-                inFlight.get(topic).decrementAndGet();
+                inFlight.of(topic).decrementAndGet();
             }
         }
 
@@ -331,7 +322,7 @@ class ShareDeliveryConsumer implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("could not commit the last acknowledgements; those records are delivered again", e);
             } finally {
-                inFlight.get(topic).addAndGet(-unfinished.size());
+                inFlight.of(topic).addAndGet(-unfinished.size());
                 consumer.close();
             }
         }

@@ -111,18 +111,14 @@ class WebhookClient implements DisposableBean {
                 .single()
                 .timeout(deadline);
         String host = unbracketed(request.url().getHost());
-        Mono<Attempted> call;
-        if (properties.proxy().enabled()) {
-            call = Mono.fromCallable(() -> PolicyResolverGroup.allowed(policy, host))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .then(direct);
-        } else if (NetUtil.createByteArrayFromIpAddressString(host) != null) {
-            // An address literal is never handed to the resolver, so it is checked here (no DNS, no rebinding).
-            call = Mono.fromCallable(() -> PolicyResolverGroup.allowed(policy, host))
-                    .then(direct);
-        } else {
-            call = direct;
-        }
+        // The resolver applies the policy to host names; an address literal never reaches it, and behind a proxy the
+        // proxy resolves: then the policy is applied here, before the request (a literal needs no DNS).
+        boolean literal = NetUtil.createByteArrayFromIpAddressString(host) != null;
+        Mono<Attempted> call = literal || properties.proxy().enabled()
+                ? Mono.fromCallable(() -> PolicyResolverGroup.allowed(policy, host))
+                        .subscribeOn(literal ? Schedulers.immediate() : Schedulers.boundedElastic())
+                        .then(direct)
+                : direct;
         return call.onErrorResume(error -> Mono.just(Attempted.failed(error)));
     }
 

@@ -124,8 +124,8 @@ class TestSendIT {
         HttpResponse<String> result = answer.get(30, TimeUnit.SECONDS);
         assertThat(result.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(result.body());
-        assertThat(body.get("outcome").stringValue()).isEqualTo("DELIVERED");
-        assertThat(body.get("status").intValue()).isEqualTo(204);
+        assertThat(body.path("outcome").asString()).isEqualTo("DELIVERED");
+        assertThat(body.path("status").asInt()).isEqualTo(204);
         String metrics = http.send(
                         HttpRequest.newBuilder(URI.create(url("/actuator/prometheus")))
                                 .build(),

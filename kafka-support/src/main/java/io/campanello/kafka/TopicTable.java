@@ -114,19 +114,18 @@ public final class TopicTable<V extends SpecificRecord> extends ConsumerLoop {
 
     private void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
-            log.warn("skipped record without key topic={} offset={}", topic, record.offset());
+            unreadable(record, UnreadableRecords.NO_KEY);
             return;
         }
+        V value;
         try {
-            apply(record.key(), record.value() == null ? null : deserializer.deserialize(topic, record.value(), type));
+            // A tombstone (null value) deletes the row: that is what it means in a compacted topic.
+            value = deserializer.deserialize(topic, record.value(), type);
         } catch (SerializationException e) {
-            log.warn(
-                    "skipped unreadable record topic={} partition={} offset={} error={}",
-                    topic,
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
+            unreadable(record, UnreadableRecords.UNREADABLE);
+            return;
         }
+        apply(record.key(), value);
     }
 
     private synchronized void apply(String key, V value) {

@@ -78,11 +78,9 @@ class RetryTiersIT {
                 .build();
     }
 
-    /** What arrived on a topic, with the time it was read. */
-    private record Arrival(ConsumerRecord<String, byte[]> record, Instant readAt) {}
-
-    private List<Arrival> follow(String topic, KafkaConsumer<String, byte[]> consumer, List<Arrival> into) {
-        consumer.poll(Duration.ofMillis(100)).forEach(r -> into.add(new Arrival(r, Instant.now())));
+    private List<ConsumerRecord<String, byte[]>> follow(
+            KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> into) {
+        consumer.poll(Duration.ofMillis(100)).forEach(into::add);
         return into;
     }
 
@@ -102,40 +100,50 @@ class RetryTiersIT {
     }
 
     @Test
-    void handsEachTaskBackToTheDispatcherOnlyOnceItIsDueAndInOrder() {
+    void handsEachTaskBackAtItsOwnDueTimeEvenWhenALaterAppendedTaskIsDueFirst() {
         String subscription = Ids.newSubscriptionId();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // Avro keeps milliseconds
-        List<DeliveryTask> tasks = List.of(
-                task(subscription, now.plusMillis(1500)),
-                task(subscription, now.plusMillis(2500)),
-                task(subscription, now.plusMillis(3000)));
+        // Appended out of due order (retries are jittered): a tier that waited for its head would hand the two
+        // later-appended tasks back only once the head is due.
+        DeliveryTask head = task(subscription, now.plusMillis(6000));
+        DeliveryTask first = task(subscription, now.plusMillis(1500));
+        DeliveryTask second = task(subscription, now.plusMillis(3000));
         try (var producer = new KafkaProducer<>(
                 Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
                 new StringSerializer(),
                 new AvroSerializer())) {
-            tasks.forEach(task -> producer.send(new ProducerRecord<>(TIER, subscription, task)));
+            List.of(head, first, second).forEach(task -> producer.send(new ProducerRecord<>(TIER, subscription, task)));
         }
 
-        List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+        List<ConsumerRecord<String, byte[]>> arrivals = new CopyOnWriteArrayList<>();
         try (var consumer = consumer(Topics.REDELIVERIES)) {
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> follow(Topics.REDELIVERIES, consumer, arrivals).stream()
-                                    .filter(a -> subscription.equals(a.record().key()))
+                    .until(() -> follow(consumer, arrivals).stream()
+                                    .filter(a -> subscription.equals(a.key()))
                                     .count()
                             == 3);
         }
         AvroDeserializer avro = new AvroDeserializer();
-        List<Arrival> mine = arrivals.stream()
-                .filter(a -> subscription.equals(a.record().key()))
+        List<ConsumerRecord<String, byte[]>> mine =
+                arrivals.stream().filter(r -> subscription.equals(r.key())).toList();
+        List<DeliveryTask> handedBack = mine.stream()
+                .map(r -> avro.deserialize(Topics.REDELIVERIES, r.value(), DeliveryTask.class))
                 .toList();
+        assertThat(handedBack).as("as they were written").containsExactlyInAnyOrder(head, first, second);
+        assertThat(handedBack)
+                .extracting(DeliveryTask::getDeliveryId)
+                .as("in due order")
+                .containsExactly(first.getDeliveryId(), second.getDeliveryId(), head.getDeliveryId());
         for (int i = 0; i < 3; i++) {
-            DeliveryTask handedBack =
-                    avro.deserialize(Topics.REDELIVERIES, mine.get(i).record().value(), DeliveryTask.class);
-            assertThat(handedBack).isEqualTo(tasks.get(i));
-            assertThat(mine.get(i).readAt())
+            // The hand-back record's timestamp is when the tier wrote it, on the same clock as the due time.
+            Instant handedBackAt = Instant.ofEpochMilli(mine.get(i).timestamp());
+            assertThat(handedBackAt)
                     .as("never early")
-                    .isAfterOrEqualTo(tasks.get(i).getNotBefore());
+                    .isAfterOrEqualTo(handedBack.get(i).getNotBefore());
         }
+        assertThat(Instant.ofEpochMilli(mine.get(1).timestamp()))
+                .as("the later-appended tasks do not wait for the head")
+                .isBefore(head.getNotBefore());
     }
 
     @Test
@@ -150,24 +158,21 @@ class RetryTiersIT {
                     TIER, subscription, new AvroSerializer().serialize(TIER, task(subscription, Instant.now()))));
         }
 
-        List<Arrival> deadLetters = new CopyOnWriteArrayList<>();
-        List<Arrival> handedBack = new CopyOnWriteArrayList<>();
+        List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
+        List<ConsumerRecord<String, byte[]>> handedBack = new CopyOnWriteArrayList<>();
         try (var dlq = consumer(Topics.DLQ);
                 var redeliveries = consumer(Topics.REDELIVERIES)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                follow(Topics.DLQ, dlq, deadLetters);
-                follow(Topics.REDELIVERIES, redeliveries, handedBack);
-                return deadLetters.stream()
-                                .anyMatch(a -> subscription.equals(a.record().key()))
-                        && handedBack.stream()
-                                .anyMatch(a -> subscription.equals(a.record().key()));
+                follow(dlq, deadLetters);
+                follow(redeliveries, handedBack);
+                return deadLetters.stream().anyMatch(a -> subscription.equals(a.key()))
+                        && handedBack.stream().anyMatch(a -> subscription.equals(a.key()));
             });
         }
         ConsumerRecord<String, byte[]> deadLetter = deadLetters.stream()
-                .filter(a -> subscription.equals(a.record().key()))
+                .filter(a -> subscription.equals(a.key()))
                 .findFirst()
-                .orElseThrow()
-                .record();
+                .orElseThrow();
         assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("garbage");
         assertThat(new String(
                         deadLetter

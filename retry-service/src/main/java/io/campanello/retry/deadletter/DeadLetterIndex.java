@@ -2,6 +2,7 @@ package io.campanello.retry.deadletter;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.ConsumerLoop;
+import io.campanello.kafka.UnreadableRecords;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeadLetter;
 import java.time.Duration;
@@ -16,8 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +27,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeadLetterIndex extends ConsumerLoop {
 
-    private static final Logger log = LoggerFactory.getLogger(DeadLetterIndex.class);
     private static final Comparator<DeadLetterSummary> NEWEST_FIRST = Comparator.comparing(DeadLetterSummary::deadAt)
             .thenComparing(DeadLetterSummary::id)
             .reversed();
@@ -85,6 +83,11 @@ public class DeadLetterIndex extends ConsumerLoop {
 
     private void add(ConsumerRecord<String, byte[]> record) {
         String id = DeadLetterSummary.idOf(record.partition(), record.offset());
+        if (record.value() == null) {
+            // webhooks.dlq is not compacted: a tombstone deletes nothing and is no dead letter.
+            unreadable(record, UnreadableRecords.TOMBSTONE);
+            return;
+        }
         try {
             byId.put(id, DeadLetterSummary.of(id, deserializer.deserialize(topic, record.value(), DeadLetter.class)));
         } catch (SerializationException e) {
@@ -105,7 +108,7 @@ public class DeadLetterIndex extends ConsumerLoop {
                             null,
                             null,
                             Instant.ofEpochMilli(record.timestamp())));
-            log.debug("unreadable record on the dead-letter topic id={}", id);
+            unreadable(record, UnreadableRecords.UNREADABLE);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -57,12 +58,21 @@ class DeadLetterReader {
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() == offset) {
-                        return Optional.of(deserializer.deserialize(topic, record.value(), DeadLetter.class));
+                        return readable(record);
                     }
                     return Optional.empty();
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** The dead letter, or nothing for a record that is none (listed as unreadable, never replayable). */
+    private Optional<DeadLetter> readable(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Optional.ofNullable(deserializer.deserialize(topic, record.value(), DeadLetter.class));
+        } catch (SerializationException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -3,10 +3,12 @@ package io.campanello.retry.replay;
 import io.campanello.api.ApiException;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
+import io.campanello.kafka.UnreadableRecords;
 import io.campanello.schemas.Ids;
 import io.campanello.schemas.v1.ReplayJob;
 import io.campanello.schemas.v1.ReplayMark;
 import io.campanello.schemas.v1.ReplayState;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +46,7 @@ class ReplayJobs implements SmartLifecycle {
     private final KafkaProperties kafkaProperties;
     private final CampanelloKafkaProperties.TopicNames topics;
     private final Clock clock;
+    private final UnreadableRecords unreadable;
     private final Map<String, ReplayRunner> running = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "replay");
@@ -58,13 +61,15 @@ class ReplayJobs implements SmartLifecycle {
             KafkaTemplate<String, SpecificRecord> kafka,
             KafkaProperties kafkaProperties,
             CampanelloKafkaProperties properties,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
         this.jobs = jobs;
         this.marks = marks;
         this.kafka = kafka;
         this.kafkaProperties = kafkaProperties;
         this.topics = properties.topics();
         this.clock = clock;
+        this.unreadable = new UnreadableRecords("replay", meters);
     }
 
     CompletableFuture<ReplayJob> start(String tenant, ReplayRequest request) {
@@ -136,7 +141,8 @@ class ReplayJobs implements SmartLifecycle {
                         marks.applyOwnWrite(mark.getDeadLetterId(), mark);
                     }
                 },
-                clock);
+                clock,
+                unreadable);
         running.put(job.getId(), runner);
         executor.execute(runner);
     }

@@ -1,6 +1,7 @@
 package io.campanello.retry.replay;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.kafka.UnreadableRecords;
 import io.campanello.retry.deadletter.DeadLetterQuery;
 import io.campanello.retry.deadletter.DeadLetterSummary;
 import io.campanello.schemas.AvroDeserializer;
@@ -52,6 +53,8 @@ final class ReplayRunner implements Runnable {
     private final Predicate<String> alreadyReplayed;
     private final ReplayListener listener;
     private final Clock clock;
+    private final UnreadableRecords unreadable;
+    private final AvroDeserializer deserializer = new AvroDeserializer();
     private volatile boolean cancelled;
     private volatile boolean stopping;
 
@@ -69,7 +72,8 @@ final class ReplayRunner implements Runnable {
             CampanelloKafkaProperties.TopicNames topics,
             Predicate<String> alreadyReplayed,
             ReplayListener listener,
-            Clock clock) {
+            Clock clock,
+            UnreadableRecords unreadable) {
         this.start = start;
         this.consumerConfig = consumerConfig;
         this.producerConfig = producerConfig;
@@ -77,6 +81,7 @@ final class ReplayRunner implements Runnable {
         this.alreadyReplayed = alreadyReplayed;
         this.listener = listener;
         this.clock = clock;
+        this.unreadable = unreadable;
     }
 
     /** Stops the job for good: it ends CANCELLED. */
@@ -148,7 +153,6 @@ final class ReplayRunner implements Runnable {
                 job.getReason() == null ? null : DeadLetterSummary.reasonCode(job.getReason()),
                 job.getSince(),
                 job.getUntil());
-        AvroDeserializer deserializer = new AvroDeserializer();
         Pacer pacer = new Pacer(job.getRatePerSecond());
         Set<TopicPartition> remaining = new java.util.HashSet<>(unfinished);
         while (!remaining.isEmpty() && !cancelled && !stopping) {
@@ -165,10 +169,8 @@ final class ReplayRunner implements Runnable {
                 positions.put(Integer.toString(record.partition()), record.offset() + 1);
                 scanned++;
                 String id = record.partition() + "-" + record.offset();
-                DeadLetter deadLetter;
-                try {
-                    deadLetter = deserializer.deserialize(topics.dlq(), record.value(), DeadLetter.class);
-                } catch (SerializationException unreadable) {
+                DeadLetter deadLetter = read(record);
+                if (deadLetter == null) {
                     continue;
                 }
                 if (!query.matches(DeadLetterSummary.of(id, deadLetter))
@@ -210,6 +212,20 @@ final class ReplayRunner implements Runnable {
             commit(producer, batch, job);
         }
         return job;
+    }
+
+    /** The dead letter, or null for a record that is none (a tombstone, unreadable bytes): never replayed. */
+    private DeadLetter read(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            unreadable.count(record, UnreadableRecords.TOMBSTONE);
+            return null;
+        }
+        try {
+            return deserializer.deserialize(topics.dlq(), record.value(), DeadLetter.class);
+        } catch (SerializationException e) {
+            unreadable.count(record, UnreadableRecords.UNREADABLE);
+            return null;
+        }
     }
 
     /** The dead letter's task as a new delivery: same delivery id (webhook-id), a fresh retry schedule. */

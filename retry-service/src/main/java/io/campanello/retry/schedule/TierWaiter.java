@@ -2,6 +2,7 @@ package io.campanello.retry.schedule;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.ConsumerLoop;
+import io.campanello.kafka.UnreadableRecords;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeliveryTask;
 import java.time.Clock;
@@ -96,6 +97,9 @@ class TierWaiter extends ConsumerLoop {
 
     @Override
     protected void consume(KafkaConsumer<String, byte[]> consumer) throws InterruptedException {
+        // A fresh consumer (at start, or after a failure) reads from the committed offsets: forget the windows.
+        windows.clear();
+        nextDue = null;
         this.consumer = consumer;
         consumer.subscribe(tiers, new ConsumerRebalanceListener() {
             @Override
@@ -119,6 +123,8 @@ class TierWaiter extends ConsumerLoop {
 
     @Override
     protected void failed(RuntimeException e) {
+        // Nothing more is committed as the consumer closes: what was not handed back is read again.
+        windows.clear();
         log.error("retry tier consumer failed; tasks stay on their tiers", e);
     }
 
@@ -126,17 +132,18 @@ class TierWaiter extends ConsumerLoop {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         Window window = windows.computeIfAbsent(partition, p -> new Window());
         window.readUpTo = record.offset() + 1;
-        try {
-            DeliveryTask task = deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
-            window.waiting.put(record.offset(), new Waiting(record.key(), task));
-        } catch (SerializationException e) {
-            // Not a task: it goes to the dead-letter topic with the error in its headers and never blocks the tier.
-            log.warn(
-                    "unreadable task topic={} partition={} offset={}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset());
-            deadLetters.accept(record, e);
+        if (record.value() == null) {
+            // A tombstone holds no task: nothing to hand back or to dead-letter.
+            unreadable(record, UnreadableRecords.TOMBSTONE);
+        } else {
+            try {
+                DeliveryTask task = deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
+                window.waiting.put(record.offset(), new Waiting(record.key(), task));
+            } catch (SerializationException e) {
+                // Not a task: it goes to the dead-letter topic with the error in its headers, never blocks the tier.
+                deadLetters.accept(record, e);
+                unreadable(record, UnreadableRecords.UNREADABLE);
+            }
         }
         if (window.waiting.size() >= WINDOW) {
             consumer.pause(List.of(partition));

@@ -3,6 +3,7 @@ package io.campanello.ingest;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -12,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the ingest service ({@code campanello.ingest.*}).
  *
  * @param maxEventSize the largest request body or source record accepted
- * @param writeTimeout how long a request waits for Kafka to acknowledge its event before answering 503
+ * @param kafkaTimeout how long an event waits for Kafka to acknowledge it before a request is answered 503 (also
+ *     the ingest producer's {@code max.block.ms} and {@code delivery.timeout.ms})
  * @param sourceTopics topics on which business systems produce events as JSON; none by default
  * @param sourceTenant the tenant whose events the source topics carry
  * @param acceptUnknownTypes accept events whose type is not in the tenant's event-type catalog
@@ -21,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("campanello.ingest")
 public record IngestProperties(
         @DefaultValue("256KB") DataSize maxEventSize,
-        @DefaultValue("10s") Duration writeTimeout,
+        @DurationMin(millis = 100) @DefaultValue("5s") Duration kafkaTimeout,
         @DefaultValue List<String> sourceTopics,
         @NotBlank @DefaultValue("default") String sourceTenant,
         @DefaultValue("true") boolean acceptUnknownTypes) {}

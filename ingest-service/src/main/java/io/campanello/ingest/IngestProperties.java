@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -14,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the ingest service ({@code campanello.ingest.*}).
  *
  * @param maxEventSize the largest request body or source record accepted
- * @param writeTimeout how long a request waits for Kafka to acknowledge its event before answering 503
+ * @param kafkaTimeout how long an event waits for Kafka to acknowledge it before a request is answered 503 (also
+ *     the ingest producer's {@code max.block.ms} and {@code delivery.timeout.ms})
  * @param sourceTopics topics on which business systems produce events as JSON; none by default
  * @param sourceTenant the tenant whose events the source topics carry
  * @param sourceConcurrency how many consumers read the source topics' partitions in parallel (more than the
@@ -25,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("campanello.ingest")
 public record IngestProperties(
         @DefaultValue("256KB") DataSize maxEventSize,
-        @DefaultValue("10s") Duration writeTimeout,
+        @DurationMin(millis = 100) @DefaultValue("5s") Duration kafkaTimeout,
         @DefaultValue List<String> sourceTopics,
         @NotBlank @DefaultValue("default") String sourceTenant,
         @Min(1) @Max(64) @DefaultValue("2") int sourceConcurrency,

@@ -3,12 +3,9 @@ package io.campanello.ingest.catalog;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaException;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import io.campanello.api.ApiException;
 import io.campanello.ingest.IngestProperties;
+import io.campanello.ingest.catalog.EventSchemas.UnusableSchemaException;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.TopicTable;
 import io.campanello.schemas.v1.EventEnvelope;
@@ -21,35 +18,35 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.springframework.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 
 /**
  * A tenant's event types (compacted topic webhooks.event-types), with the JSON Schema each one's {@code data}
  * must satisfy. Ingest checks every event against it: data that breaks its type's schema is refused, naming the
- * failing paths; an unknown type is accepted or refused as configured.
+ * failing paths; an unknown type is accepted or refused as configured. A schema is compiled once, when it is
+ * registered or read from the topic ({@link EventSchemas}); validation is CPU work, so callers run
+ * {@link #check(EventEnvelope)} off the event loops.
  */
 @Component
 public class EventTypeCatalog {
 
+    private static final Logger log = LoggerFactory.getLogger(EventTypeCatalog.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*");
-    private static final int MAX_REPORTED_ERRORS = 5;
+
+    /** A type's compiled schema, or why its stored schema cannot be used (one saved by an earlier release). */
+    private record Compiled(Schema schema, String problem) {}
 
     private final TopicTable<EventType> table;
     private final KafkaTemplate<String, SpecificRecord> kafka;
     private final String topic;
     private final boolean acceptUnknownTypes;
     private final Clock clock;
-    private final SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    /** Schemas are checked against the 2020-12 meta-schema (bundled with the validator, not fetched). */
-    private final Schema metaSchema =
-            schemas.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
-
-    private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
+    private final EventSchemas schemas = new EventSchemas();
+    private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
     EventTypeCatalog(
             TopicTable<EventType> table,
@@ -66,9 +63,18 @@ public class EventTypeCatalog {
             if (current == null || current.getDataSchema() == null) {
                 compiled.remove(key);
             } else {
-                compiled.put(key, schemas.getSchema(current.getDataSchema(), InputFormat.JSON));
+                compiled.put(key, compile(key, current.getDataSchema()));
             }
         });
+    }
+
+    private Compiled compile(String key, String schema) {
+        try {
+            return new Compiled(schemas.compile(schema), null);
+        } catch (UnusableSchemaException e) {
+            log.warn("stored schema cannot be used event_type={} reason={}", key, e.getMessage());
+            return new Compiled(null, e.getMessage());
+        }
     }
 
     /** Whether the type was new. */
@@ -96,25 +102,11 @@ public class EventTypeCatalog {
     }
 
     private void checkSchema(String schema) {
-        List<Error> problems;
         try {
-            problems = metaSchema.validate(schema, InputFormat.JSON);
-            schemas.getSchema(schema, InputFormat.JSON);
-        } catch (SchemaException | IllegalArgumentException | JacksonException e) {
-            throw ApiException.badRequest("invalid_schema", "'schema' is not a valid JSON Schema: " + e.getMessage());
+            schemas.compile(schema);
+        } catch (UnusableSchemaException e) {
+            throw ApiException.badRequest("invalid_schema", e.getMessage());
         }
-        if (!problems.isEmpty()) {
-            throw ApiException.badRequest(
-                    "invalid_schema", "'schema' is not a valid JSON Schema (2020-12): " + describe("schema", problems));
-        }
-    }
-
-    private static String describe(String root, List<Error> errors) {
-        return errors.stream()
-                .limit(MAX_REPORTED_ERRORS)
-                .map(error -> root + error.getInstanceLocation().toString().replaceFirst("^\\$", "") + ": "
-                        + error.getMessage())
-                .collect(Collectors.joining("; "));
     }
 
     List<EventType> list(String tenant) {
@@ -131,7 +123,8 @@ public class EventTypeCatalog {
     /**
      * Checks an event against its type.
      *
-     * @throws ApiException 400 {@code invalid_event} naming the failing paths, or {@code unknown_event_type}
+     * @throws ApiException 400 {@code invalid_event} naming the failing paths (also when the schema itself fails),
+     *     or {@code unknown_event_type}
      */
     public void check(EventEnvelope event) {
         String key = key(event.getTenant(), event.getType());
@@ -139,16 +132,34 @@ public class EventTypeCatalog {
             throw ApiException.badRequest(
                     "unknown_event_type", "'" + event.getType() + "' is not in the event-type catalog");
         }
-        Schema schema = compiled.get(key);
+        Compiled schema = compiled.get(key);
         if (schema == null) {
             return;
         }
-        List<Error> errors = schema.validate(event.getData() == null ? "null" : event.getData(), InputFormat.JSON);
-        if (!errors.isEmpty()) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST,
+        if (schema.schema() == null) {
+            throw ApiException.badRequest(
                     "invalid_event",
-                    "data does not match the schema of " + event.getType() + ": " + describe("data", errors));
+                    "the schema of " + event.getType() + " cannot be used (" + schema.problem()
+                            + "); register the type again with a valid schema");
+        }
+        List<Error> errors;
+        try {
+            errors = schema.schema().validate(event.getData() == null ? "null" : event.getData(), InputFormat.JSON);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Whatever the validator throws on a stored schema is about that schema, never a reason for a 500; a
+            // $ref cycle that only some data enters overflows the stack, which unwinds with nothing to repair.
+            log.warn(
+                    "schema failed on an event event_type={} error={}",
+                    key,
+                    e.getClass().getName());
+            throw ApiException.badRequest(
+                    "invalid_event", "data could not be checked against the schema of " + event.getType());
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(
+                    "invalid_event",
+                    "data does not match the schema of " + event.getType() + ": "
+                            + EventSchemas.describe("data", errors));
         }
     }
 

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -48,7 +49,9 @@ class EventTypeController {
         String schema = request.schema() == null || request.schema().isNull()
                 ? null
                 : json.writeValueAsString(request.schema());
+        // Compiling a schema is CPU work: off the event loops.
         return Mono.fromFuture(() -> catalog.save(tenant.id(), request.name(), request.description(), schema))
+                .subscribeOn(Schedulers.boundedElastic())
                 .map(saved -> ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
                         .location(URI.create(
                                 "/v1/event-types/" + saved.eventType().getName()))

@@ -7,7 +7,9 @@ import io.campanello.ingest.catalog.EventTypeCatalog;
 import io.campanello.ingest.event.EventParser;
 import io.campanello.ingest.event.EventWriter;
 import io.campanello.ingest.event.InvalidEventException;
-import java.util.concurrent.TimeoutException;
+import io.campanello.ingest.event.KafkaUnavailableException;
+import io.campanello.schemas.v1.EventEnvelope;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -15,8 +17,13 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** {@code POST /v1/events}: answers 202 with the event id once Kafka acknowledged the event. */
+/**
+ * {@code POST /v1/events}: answers 202 with the event id once Kafka acknowledged the event. Parsing and the schema
+ * check run on a bounded pool, never on an event loop, so a slow one delays only its own request; Kafka not
+ * acknowledging within {@code campanello.ingest.kafka-timeout} is answered 503.
+ */
 @RestController
 class EventController {
 
@@ -46,24 +53,25 @@ class EventController {
                     return bytes;
                 })
                 .defaultIfEmpty(new byte[0])
-                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class, e -> tooLarge())
-                .flatMap(body -> {
-                    try {
-                        return Mono.just(parser.parse(body, tenant.id()));
-                    } catch (InvalidEventException e) {
-                        return Mono.error(ApiException.badRequest(e.code(), e.getMessage()));
-                    }
-                })
-                .doOnNext(catalog::check)
-                .flatMap(event -> Mono.fromFuture(() -> writer.write(event)))
-                .timeout(properties.writeTimeout())
+                .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
+                .publishOn(Schedulers.boundedElastic())
+                .map(body -> checked(body, tenant))
+                .flatMap(writer::send)
                 .onErrorMap(
-                        TimeoutException.class,
-                        e -> new ApiException(
-                                HttpStatus.SERVICE_UNAVAILABLE,
-                                "kafka_unavailable",
-                                "Kafka did not acknowledge the event in time; it may or may not have been accepted, send it again"))
+                        KafkaUnavailableException.class,
+                        e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable", e.getMessage()))
                 .map(event -> ResponseEntity.accepted().body(new Accepted(event.getId())));
+    }
+
+    private EventEnvelope checked(byte[] body, Tenant tenant) {
+        EventEnvelope event;
+        try {
+            event = parser.parse(body, tenant.id());
+        } catch (InvalidEventException e) {
+            throw ApiException.badRequest(e.code(), e.getMessage());
+        }
+        catalog.check(event);
+        return event;
     }
 
     private ApiException tooLarge() {

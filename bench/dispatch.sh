@@ -11,8 +11,7 @@
 # 30 s, longer: the JIT of the whole stack); BENCH_BACKLOG, the most deliveries the senders keep
 # posted but not yet received (5000: at saturation, latency is about backlog / throughput); BENCH_RATE, events/s to
 # pace a, c, d and e at instead of going flat out (their latency below saturation); BENCH_JAVA_OPTS, more JVM options
-# (e.g. -XX:StartFlightRecording=filename=/tmp/dispatch.jfr); BENCH_CONSUMER=share, the dispatcher's share-group
-# consumer instead of the default offset-tracking one (docs/dispatcher.md).
+# (e.g. -XX:StartFlightRecording=filename=/tmp/dispatch.jfr).
 # Builds and runs under /tmp/campanello-mvn.lock, so it never shares the CPU with another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +23,6 @@ flock "$lock" java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=../.m
   -Dbench.warmup="${BENCH_WARMUP:-10}" -Dbench.jvmWarmup="${BENCH_JVM_WARMUP:-30}" \
   -Dbench.window="${BENCH_WINDOW:-30}" \
   -Dbench.backlog="${BENCH_BACKLOG:-5000}" -Dbench.rate="${BENCH_RATE:-0}" \
-  -Dbench.consumer="${BENCH_CONSUMER:-offsets}" \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   io.campanello.standalone.DispatchBenchmark "${1:-all}" 2>&1 \
   | tee target/dispatch-bench.log | grep --line-buffered -E "^(\||dispatch )"

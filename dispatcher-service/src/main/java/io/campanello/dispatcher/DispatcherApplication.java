@@ -7,12 +7,16 @@ import io.campanello.schemas.v1.Subscription;
 import io.campanello.urlpolicy.UrlPolicy;
 import java.util.List;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import sun.misc.Signal;
 
 /** The only component that calls subscriber endpoints: signed POSTs, attempt records, retry tiers, dead letters. */
 @SpringBootApplication
@@ -29,7 +33,22 @@ public class DispatcherApplication {
     }
 
     public static void main(String[] args) {
-        application().run(args);
+        ConfigurableApplicationContext context = application().run(args);
+        exitWithStatusOnSigterm(context);
+    }
+
+    /**
+     * On SIGTERM the JVM would exit with 143 however the stop went. The dispatcher stops (finishes its in-flight
+     * deliveries and commits them) and then exits 0, or 1 when a consumer failed meanwhile (liveness broken), so a
+     * stop that lost work shows in the exit status.
+     */
+    @SuppressWarnings("restriction")
+    private static void exitWithStatusOnSigterm(ConfigurableApplicationContext context) {
+        ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+        Signal.handle(new Signal("TERM"), signal -> {
+            context.close();
+            System.exit(availability.getLivenessState() == LivenessState.BROKEN ? 1 : 0);
+        });
     }
 
     /** Which endpoints may be called: the same settings as at registration, applied again at connect time. */

@@ -12,11 +12,6 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the dispatcher ({@code campanello.dispatcher.*}).
  *
- * <p>Not bound here, because it picks a bean: {@code campanello.dispatcher.consumer}, how tasks are read —
- * {@code offsets} (default: one consumer-group consumer, offsets committed up to the oldest unfinished delivery) or
- * {@code share} (a Kafka share group, per-record acknowledgement; {@code campanello.dispatcher.share.consumers}
- * share consumers per topic, default 4). {@code docs/dispatcher.md} compares them.
- *
  * @param connectTimeout how long to wait for a TCP connection to an endpoint
  * @param responseTimeout how long to wait for an endpoint's response once the request is sent
  * @param permanentStatuses statuses that no retry can fix: the delivery becomes a dead letter at once

@@ -45,11 +45,9 @@ final class EmbeddedBroker implements AutoCloseable {
         p.put("offsets.topic.replication.factor", "1");
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
+        // One broker: Kafka's share-group state topic, should a tool ever use a share group, needs one replica too.
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
-        // Share groups (the dispatcher's optional share consumer). A data directory formatted by Kafka 4.2 has the
-        // share.version feature at 1 already; this also covers one formatted by an earlier version.
-        p.put("group.share.enable", "true");
         p.put("group.initial.rebalance.delay.ms", "0");
         KafkaConfig config = KafkaConfig.fromProps(p, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {

@@ -60,8 +60,6 @@ public final class DispatchBenchmark {
     private static final int TIMEOUT_MILLIS = 1_000;
     /** Events/s for the scenarios that otherwise go as fast as they can (a, c, d, e): their latency below saturation. */
     private static final int RATE = Integer.getInteger("bench.rate", 0);
-    /** The dispatcher's consumer, {@code campanello.dispatcher.consumer}: offsets (default) or share. */
-    private static final String CONSUMER = System.getProperty("bench.consumer", "offsets");
 
     /** One endpoint: its class (the receiver's behaviour) and the event type its subscription listens to. */
     record Endpoint(String endpointClass, String eventType) {}
@@ -185,15 +183,14 @@ public final class DispatchBenchmark {
         }
         say(
                 "java %s, %d cores, max heap %d MiB; warm-up %d s (+%d s for the JVM before the first), window %d s, "
-                        + "backlog cap %,d deliveries; %s consumer",
+                        + "backlog cap %,d deliveries",
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
                 WARM_UP.toSeconds(),
                 JVM_WARM_UP.toSeconds(),
                 WINDOW.toSeconds(),
-                BACKLOG,
-                CONSUMER);
+                BACKLOG);
         Map<String, Double> healthyPerSecond = new HashMap<>();
         for (Scenario scenario : run) {
             List<ClassResult> results = run(scenario);
@@ -233,8 +230,7 @@ public final class DispatchBenchmark {
                 "scenario (%s): %s%s",
                 scenario.name(), scenario.description(), scenario.naive() ? "" : ", Campanello's dispatcher");
         Path dataDir = Files.createTempDirectory("campanello-dispatch-bench");
-        StandaloneSettings settings =
-                TestStandalones.settings(dataDir, List.of("--campanello.dispatcher.consumer=" + CONSUMER));
+        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of());
         if (scenario.naive()) {
             settings = settings.withoutDispatcher();
         }

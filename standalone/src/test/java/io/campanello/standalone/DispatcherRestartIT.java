@@ -3,6 +3,10 @@ package io.campanello.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.Topics;
+import io.campanello.schemas.v1.AttemptOutcome;
+import io.campanello.schemas.v1.DeliveryAttempt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -22,12 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dispatcher as its own process (the jar a deployment runs), stopped in the middle of a load: killed, every
- * delivery still arrives once it is back (at least once); stopped with SIGTERM, it finishes what it started and
- * commits, so every delivery arrives exactly once.
+ * delivery is still answered once it is back (at least once, sent again at most what was in flight); stopped with
+ * SIGTERM, it finishes what it started, commits and exits cleanly, so every delivery arrives exactly once. A delivery
+ * counts when the receiver's answer was completely written, never when its request merely arrived.
  */
 class DispatcherRestartIT {
 
     private static final int EVENTS = 300;
+    /** The dispatcher's budget of deliveries in flight: the most a kill may make it send again. */
+    private static final int MAX_IN_FLIGHT = 50;
 
     @TempDir
     static Path dataDir;
@@ -64,6 +71,7 @@ class DispatcherRestartIT {
     @Test
     void aKilledDispatcherDeliversEverythingOnceItIsBack() throws Exception {
         String path = "/after-kill";
+        String subscription = subscribe(path);
         Process first = busyDispatcher(path, "killed");
 
         first.destroyForcibly();
@@ -73,22 +81,30 @@ class DispatcherRestartIT {
         startDispatcher("restarted");
 
         await().atMost(Duration.ofSeconds(90)).until(() -> distinctDelivered(path) == EVENTS);
+        awaitRecordedAsDelivered(subscription);
+        List<TestReceiver.Received> answered = receiver.answered(path);
+        assertThat(answered.size() - EVENTS)
+                .as("answered twice: only what was in flight or not yet committed when it was killed")
+                .isLessThanOrEqualTo(MAX_IN_FLIGHT);
     }
 
     @Test
     void aDispatcherStoppedWithSigtermFinishesWhatItStartedAndLosesNothing() throws Exception {
         String path = "/after-sigterm";
+        String subscription = subscribe(path);
         Process first = busyDispatcher(path, "stopped");
 
         first.destroy();
         assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS))
                 .as("exits within its shutdown timeout")
                 .isTrue();
+        assertThat(first.exitValue()).as("exit status after SIGTERM").isZero();
         assertThat(distinctDelivered(path)).as("stopped mid-load").isLessThan(EVENTS);
 
         startDispatcher("restarted");
 
         await().atMost(Duration.ofSeconds(90)).until(() -> distinctDelivered(path) == EVENTS);
+        awaitRecordedAsDelivered(subscription);
         Map<String, Long> callsPerDelivery = receiver.received(path).stream()
                 .collect(Collectors.groupingBy(call -> call.header("webhook-id"), Collectors.counting()));
         assertThat(callsPerDelivery.values())
@@ -101,7 +117,6 @@ class DispatcherRestartIT {
      * stopped with a fifth of the deliveries made.
      */
     private Process busyDispatcher(String path, String name) throws IOException {
-        subscribe(path);
         sendEvents(path);
         Process dispatcher = startDispatcher(name);
         await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
@@ -109,18 +124,39 @@ class DispatcherRestartIT {
     }
 
     private static long distinctDelivered(String path) {
-        return receiver.received(path).stream()
+        return receiver.answered(path).stream()
                 .map(call -> call.header("webhook-id"))
                 .distinct()
                 .count();
     }
 
-    private static void subscribe(String path) {
+    /**
+     * Every delivery has an attempt recorded as delivered: the dispatcher had the receiver's answer. A receiver
+     * cannot tell an answer the dispatcher read from one written into the socket of a dispatcher just killed; a
+     * dispatcher that moved past a delivery once its request was sent loses the latter, and they never get one.
+     */
+    private static void awaitRecordedAsDelivered(String subscription) {
+        AvroDeserializer avro = new AvroDeserializer();
+        TopicRecords.readUntil(
+                settings.kafkaPort(),
+                Topics.ATTEMPTS,
+                read -> read.stream()
+                                .map(record -> avro.deserialize(Topics.ATTEMPTS, record.value(), DeliveryAttempt.class))
+                                .filter(attempt -> attempt.getSubscriptionId().equals(subscription)
+                                        && attempt.getOutcome() == AttemptOutcome.DELIVERED)
+                                .map(DeliveryAttempt::getDeliveryId)
+                                .distinct()
+                                .count()
+                        == EVENTS);
+    }
+
+    private static String subscribe(String path) {
         Api.Response created = api.post(
                 "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
                 "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"restart" + path.replace('/', '.')
                         + "\"], \"activate\": true}");
         assertThat(created.status()).isEqualTo(201);
+        return created.body().get("id").stringValue();
     }
 
     private static void sendEvents(String path) {
@@ -153,7 +189,7 @@ class DispatcherRestartIT {
                         "--campanello.url-policy.allow-list=127.0.0.0/8",
                         "--spring.main.banner-mode=off",
                         // Fewer deliveries in flight than the load, so that some wait on the topic when it stops.
-                        "--campanello.dispatcher.max-in-flight=50",
+                        "--campanello.dispatcher.max-in-flight=" + MAX_IN_FLIGHT,
                         // A killed member's partitions move after the session timeout: the broker's least, 6 s.
                         "--spring.kafka.consumer.properties.session.timeout.ms=6000")
                 .redirectErrorStream(true)

@@ -8,6 +8,8 @@ import io.campanello.schemas.Topics;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,7 +42,8 @@ class EndpointIsolationIT {
         settings = TestStandalones.settings(
                 dataDir,
                 List.of(
-                        "--campanello.kafka.retry-delays=1s,1s,1s,1s,1s,1s,1s,1s",
+                        // Attempts enough for deliveries to keep meeting an open circuit for several cool-downs.
+                        "--campanello.kafka.retry-delays=1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s",
                         "--campanello.dispatcher.circuit.failures=3",
                         "--campanello.dispatcher.circuit.cool-down=2s",
                         // The hanging calls need not be waited for when the test ends.
@@ -85,15 +88,18 @@ class EndpointIsolationIT {
             send(type);
         }
 
-        AvroDeserializer avro = new AvroDeserializer();
-        TopicRecords.readUntil(
-                settings.kafkaPort(),
-                Topics.ATTEMPTS,
-                read -> read.stream()
-                        .map(record -> avro.deserialize(Topics.ATTEMPTS, record.value(), DeliveryAttempt.class))
-                        .anyMatch(attempt -> attempt.getSubscriptionId().equals(subscriptionId)
-                                && "circuit_open".equals(attempt.getError())));
-        int callsWhileOpen = receiver.received("/down").size();
+        circuitOpenAttempts(subscriptionId, Duration.ZERO);
+        long openedAt = System.nanoTime();
+        // Deliveries keep coming back from the retry tiers and meet the open circuit for three cool-downs and more.
+        circuitOpenAttempts(subscriptionId, Duration.ofSeconds(7));
+        long elapsedMillis = Duration.ofNanos(System.nanoTime() - openedAt).toMillis();
+        long callsWhileOpen = receiver.received("/down").stream()
+                .filter(call -> call.atNanos() - openedAt > 0)
+                .count();
+        List<Instant> open = circuitOpenAttempts(subscriptionId, Duration.ZERO).stream()
+                .map(DeliveryAttempt::getStartedAt)
+                .sorted()
+                .toList();
 
         receiver.on("/down", 204, Map.of());
 
@@ -104,9 +110,36 @@ class EndpointIsolationIT {
                                 .distinct()
                                 .count()
                         == 10);
+        assertThat(Duration.between(open.get(0), open.get(open.size() - 1)))
+                .as("deliveries met the open circuit for several cool-downs")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(7));
         assertThat(callsWhileOpen)
-                .as("while open, deliveries wait on the retry path instead of calling the endpoint")
-                .isLessThan(30);
+                .as("while open, the endpoint gets at most one probe per cool-down (2 s) in %d ms", elapsedMillis)
+                .isLessThanOrEqualTo(elapsedMillis / 2000 + 1);
+    }
+
+    /**
+     * The subscription's attempts that made no request because its circuit was open, read until one started at
+     * least {@code after} the first of them.
+     */
+    private static List<DeliveryAttempt> circuitOpenAttempts(String subscriptionId, Duration after) {
+        AvroDeserializer avro = new AvroDeserializer();
+        List<DeliveryAttempt> open = new ArrayList<>();
+        TopicRecords.readUntil(settings.kafkaPort(), Topics.ATTEMPTS, read -> {
+            open.clear();
+            read.stream()
+                    .map(record -> avro.deserialize(Topics.ATTEMPTS, record.value(), DeliveryAttempt.class))
+                    .filter(attempt -> attempt.getSubscriptionId().equals(subscriptionId)
+                            && "circuit_open".equals(attempt.getError()))
+                    .forEach(open::add);
+            Instant first = open.stream()
+                    .map(DeliveryAttempt::getStartedAt)
+                    .min(Instant::compareTo)
+                    .orElse(null);
+            return first != null
+                    && open.stream().anyMatch(attempt -> !attempt.getStartedAt().isBefore(first.plus(after)));
+        });
+        return open;
     }
 
     @Test

@@ -36,6 +36,7 @@ final class TestReceiver implements AutoCloseable {
 
     private final Deque<Integer> script = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Received> answered = new CopyOnWriteArrayList<>();
     private volatile int defaultStatus = 204;
     private volatile Duration delay = Duration.ZERO;
     private final Map<String, Answer> byPath = new ConcurrentHashMap<>();
@@ -99,6 +100,14 @@ final class TestReceiver implements AutoCloseable {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 
+    /**
+     * The requests to this path whose answer was completely written: what the caller can have seen as delivered (a
+     * request recorded by {@link #received} may have been cut off before its answer).
+     */
+    List<Received> answered(String path) {
+        return answered.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
     private synchronized int nextStatus() {
         Integer next = script.pollFirst();
         return next != null ? next : defaultStatus;
@@ -118,7 +127,8 @@ final class TestReceiver implements AutoCloseable {
                         return Mono.<Void>never();
                     }
                     int status = answer != null ? answer.status() : nextStatus();
-                    received.add(new Received(request.uri(), headers, body, status, System.nanoTime()));
+                    Received call = new Received(request.uri(), headers, body, status, System.nanoTime());
+                    received.add(call);
                     if (answer != null) {
                         answer.headers().forEach(response::header);
                     }
@@ -127,7 +137,8 @@ final class TestReceiver implements AutoCloseable {
                                     .header("x-request-id", "req-" + received.size())
                                     .header("content-type", "text/plain")
                                     .sendString(Mono.just("answered " + status))
-                                    .then());
+                                    .then())
+                            .then(Mono.fromRunnable(() -> answered.add(call)));
                 });
     }
 

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * Deliveries started and not yet finished, per topic they came from — the budget a consumer pauses on, and the gauge
- * {@code campanello_dispatcher_in_flight{topic}}. Shared by both ways of consuming.
+ * {@code campanello_dispatcher_in_flight{topic}}.
  */
 final class InFlight {
 

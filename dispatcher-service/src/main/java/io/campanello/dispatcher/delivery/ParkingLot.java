@@ -3,7 +3,6 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.ConsumerLoop;
 import io.campanello.kafka.TopicTable;
-import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.v1.DeadLetterReason;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.Subscription;
@@ -11,22 +10,24 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.KafkaException;
 import org.springframework.stereotype.Component;
 
 /**
  * Keeps the deliveries of paused and disabled subscriptions, in order, on webhooks.parked, and delivers them when
  * their subscription is active again. A partition whose head waits for its subscription is paused (not read into
- * memory) and looked at again every second; the others go on.
+ * memory) and looked at again every second; the others go on. Records come in through the {@link Intake} like any
+ * other task record; one whose handling Kafka refused holds its partition back for a growing pause
+ * ({@link Backoff#KAFKA_WRITES}) and is handled again.
  */
 @Component
 class ParkingLot extends ConsumerLoop {
@@ -42,9 +43,13 @@ class ParkingLot extends ConsumerLoop {
     private final TopicTable<Subscription> subscriptions;
     private final Dispatcher dispatcher;
     private final DeliveryRecords records;
-    private final DeadLetterPublishingRecoverer deadLetters;
-    private final AvroDeserializer deserializer = new AvroDeserializer();
-    private final Map<TopicPartition, Long> pausedAt = new HashMap<>();
+    private final Intake intake;
+    private final Liveness liveness;
+    /** Paused partitions and when to look at them again ({@link System#nanoTime()}). */
+    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+    /** Partitions whose head Kafka refused to record, and the last pause. */
+    private final Map<TopicPartition, Duration> failing = new HashMap<>();
+
     private KafkaConsumer<String, byte[]> consumer;
 
     ParkingLot(
@@ -53,13 +58,15 @@ class ParkingLot extends ConsumerLoop {
             TopicTable<Subscription> subscriptions,
             Dispatcher dispatcher,
             DeliveryRecords records,
-            DeadLetterPublishingRecoverer deadLetters) {
+            Intake intake,
+            Liveness liveness) {
         super("parking-lot", kafka.buildConsumerProperties(), GROUP_ID);
         this.topic = properties.topics().parked();
         this.subscriptions = subscriptions;
         this.dispatcher = dispatcher;
         this.records = records;
-        this.deadLetters = deadLetters;
+        this.intake = intake;
+        this.liveness = liveness;
     }
 
     @Override
@@ -77,57 +84,73 @@ class ParkingLot extends ConsumerLoop {
 
     @Override
     protected void failed(RuntimeException e) {
-        log.error("parking lot failed; parked deliveries stay on their topic", e);
+        super.failed(e);
+        liveness.consumerEnded("parking lot", e);
     }
 
     private void drain(TopicPartition partition, List<ConsumerRecord<String, byte[]>> parkedRecords)
             throws InterruptedException {
         for (ConsumerRecord<String, byte[]> record : parkedRecords) {
-            DeliveryTask task = read(record);
-            if (task != null) {
+            Optional<DeliveryTask> task;
+            try {
+                task = intake.take(record);
+            } catch (KafkaException e) {
+                holdBack(partition, record, e);
+                return;
+            }
+            if (task.isPresent()) {
                 Subscription subscription =
-                        subscriptions.get(task.getSubscriptionId()).orElse(null);
+                        subscriptions.get(task.get().getSubscriptionId()).orElse(null);
                 if (subscription != null && !Dispatcher.isActive(subscription)) {
-                    consumer.seek(partition, record.offset());
-                    consumer.pause(List.of(partition));
-                    pausedAt.put(partition, System.nanoTime());
+                    pause(partition, record, RECHECK);
                     return;
                 }
                 try {
                     if (subscription == null) {
-                        records.deadLetter(task, DeadLetterReason.SUBSCRIPTION_DELETED)
+                        records.deadLetter(task.get(), DeadLetterReason.SUBSCRIPTION_DELETED)
                                 .get();
                     } else {
-                        dispatcher.dispatchParked(task, subscription).get();
+                        dispatcher.dispatchParked(task.get(), subscription).get();
                     }
                 } catch (ExecutionException e) {
-                    consumer.seek(partition, record.offset());
-                    throw new IllegalStateException("could not deliver a parked task", e.getCause());
+                    holdBack(partition, record, e.getCause());
+                    return;
                 }
             }
+            failing.remove(partition);
             consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
         }
     }
 
-    private DeliveryTask read(ConsumerRecord<String, byte[]> record) {
-        try {
-            return deserializer.deserialize(topic, record.value(), DeliveryTask.class);
-        } catch (SerializationException e) {
-            deadLetters.accept(record, e);
-            return null;
-        }
+    /** Kafka refused a write for this record: it is handled again after a pause, nothing after it before. */
+    private void holdBack(TopicPartition partition, ConsumerRecord<String, byte[]> record, Throwable error) {
+        Duration wait = Backoff.KAFKA_WRITES.after(failing.get(partition));
+        failing.put(partition, wait);
+        log.warn(
+                "Kafka refused a write for a parked task, handling it again in {} partition={} offset={}",
+                wait,
+                record.partition(),
+                record.offset(),
+                error);
+        pause(partition, record, wait);
+    }
+
+    private void pause(TopicPartition partition, ConsumerRecord<String, byte[]> record, Duration wait) {
+        consumer.seek(partition, record.offset());
+        consumer.pause(List.of(partition));
+        resumeAt.put(partition, System.nanoTime() + wait.toNanos());
     }
 
     private void recheckPaused() {
         long now = System.nanoTime();
-        List<TopicPartition> due = pausedAt.entrySet().stream()
-                .filter(entry -> now - entry.getValue() >= RECHECK.toNanos())
+        List<TopicPartition> due = resumeAt.entrySet().stream()
+                .filter(entry -> now - entry.getValue() >= 0)
                 .map(Map.Entry::getKey)
                 .filter(consumer.assignment()::contains)
                 .toList();
         if (!due.isEmpty()) {
             consumer.resume(due);
-            due.forEach(pausedAt::remove);
+            due.forEach(resumeAt::remove);
         }
     }
 }

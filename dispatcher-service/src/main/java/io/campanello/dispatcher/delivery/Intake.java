@@ -1,0 +1,67 @@
+package io.campanello.dispatcher.delivery;
+
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.v1.DeliveryTask;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one way a task record comes in, whichever topic it was read from: a tombstone is skipped, bytes that are not a
+ * delivery task go to the dead-letter topic with the reason in their headers (both counted in
+ * {@code campanello_dispatcher_records_unreadable_total{topic,kind}}), and a task is dispatched. Nothing here
+ * commits: a consumer moves past a record only once its future completed.
+ */
+@Component
+class Intake {
+
+    private final Dispatcher dispatcher;
+    private final DeadLetterPublishingRecoverer deadLetters;
+    private final MeterRegistry meters;
+    private final AvroDeserializer avro = new AvroDeserializer();
+
+    Intake(Dispatcher dispatcher, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+        this.dispatcher = dispatcher;
+        this.deadLetters = deadLetters;
+        this.meters = meters;
+    }
+
+    /**
+     * The record's task, or empty once a record without one was set aside (skipped or dead-lettered).
+     *
+     * @throws KafkaException when Kafka refused the dead letter: nothing was set aside, the record must be taken
+     *     again later
+     */
+    Optional<DeliveryTask> take(ConsumerRecord<String, byte[]> record) {
+        TaskRecord read = TaskRecord.read(avro, record.topic(), record.value());
+        if (read instanceof TaskRecord.Task task) {
+            return Optional.of(task.task());
+        }
+        String kind = "tombstone";
+        if (read instanceof TaskRecord.Unreadable unreadable) {
+            deadLetters.accept(record, unreadable.reason());
+            kind = "undecodable";
+        }
+        meters.counter("campanello.dispatcher.records.unreadable", "topic", record.topic(), "kind", kind)
+                .increment();
+        return Optional.empty();
+    }
+
+    /**
+     * Takes the record's task and dispatches it. The future completes when everything the delivery wrote is
+     * acknowledged by Kafka, and fails when Kafka refused a write: the record must then be handled again.
+     */
+    CompletableFuture<?> deliver(ConsumerRecord<String, byte[]> record) {
+        try {
+            return take(record)
+                    .<CompletableFuture<?>>map(dispatcher::dispatch)
+                    .orElseGet(() -> CompletableFuture.completedFuture(null));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

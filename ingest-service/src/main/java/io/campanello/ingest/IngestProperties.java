@@ -1,5 +1,7 @@
 package io.campanello.ingest;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param writeTimeout how long a request waits for Kafka to acknowledge its event before answering 503
  * @param sourceTopics topics on which business systems produce events as JSON; none by default
  * @param sourceTenant the tenant whose events the source topics carry
+ * @param sourceConcurrency how many consumers read the source topics' partitions in parallel (more than the
+ *     partitions is useless)
  * @param acceptUnknownTypes accept events whose type is not in the tenant's event-type catalog
  */
 @Validated
@@ -24,4 +28,5 @@ public record IngestProperties(
         @DefaultValue("10s") Duration writeTimeout,
         @DefaultValue List<String> sourceTopics,
         @NotBlank @DefaultValue("default") String sourceTenant,
+        @Min(1) @Max(64) @DefaultValue("2") int sourceConcurrency,
         @DefaultValue("true") boolean acceptUnknownTypes) {}

@@ -106,6 +106,27 @@ class IngestIT {
     }
 
     @Test
+    void anEventSentTwiceWithTheSameIdIsOneEvent() {
+        String body = "{\"id\": \"A-" + UUID.randomUUID() + "\", \"source\": \"/erp\", \"type\": \"order.created\"}";
+        String first = acceptedId(body);
+        String again = acceptedId(body);
+        String other = acceptedId(body.replace("/erp", "/shop"));
+
+        assertThat(again).as("the producer's retry").isEqualTo(first);
+        assertThat(other).as("the same id from another source").isNotEqualTo(first);
+    }
+
+    private String acceptedId(String body) {
+        byte[] answer = post(body)
+                .expectStatus()
+                .isAccepted()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
+        return new String(answer, StandardCharsets.UTF_8).replaceAll(".*\"(evt_[0-9a-f]+)\".*", "$1");
+    }
+
+    @Test
     void refusesMalformedJson() {
         assertProblem(post("{\"type\": "), 400, "invalid_json");
     }
@@ -148,6 +169,12 @@ class IngestIT {
                     new ProducerRecord<>(SOURCE_TOPIC, "bad-" + subject, "not json".getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(
                     SOURCE_TOPIC, "no-type-" + subject, "{\"subject\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(SOURCE_TOPIC, "tombstone-" + subject, null));
+            producer.send(new ProducerRecord<>(
+                    SOURCE_TOPIC,
+                    "too-large-" + subject,
+                    ("{\"type\": \"big\", \"data\": \"" + "x".repeat(256 * 1024) + "\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(
                     SOURCE_TOPIC,
                     "good-" + subject,
@@ -164,6 +191,14 @@ class IngestIT {
         ConsumerRecord<String, byte[]> noType =
                 awaitRecord(Topics.INGEST_DLQ, r -> r.key().equals("no-type-" + subject));
         assertThat(header(noType, KafkaHeaders.ERROR_MESSAGE)).isEqualTo("invalid_event: 'type' is required");
+        ConsumerRecord<String, byte[]> tombstone =
+                awaitRecord(Topics.INGEST_DLQ, r -> r.key().equals("tombstone-" + subject));
+        assertThat(tombstone.value()).isNull();
+        assertThat(header(tombstone, KafkaHeaders.ERROR_MESSAGE)).startsWith("invalid_event: a record without value");
+        ConsumerRecord<String, byte[]> tooLarge =
+                awaitRecord(Topics.INGEST_DLQ, r -> r.key().equals("too-large-" + subject));
+        assertThat(header(tooLarge, KafkaHeaders.DEAD_LETTER_REASON)).isEqualTo("unreadable");
+        assertThat(header(tooLarge, KafkaHeaders.ERROR_MESSAGE)).startsWith("payload_too_large:");
         awaitRecord(Topics.EVENTS, r -> r.key().equals("default/" + subject));
     }
 

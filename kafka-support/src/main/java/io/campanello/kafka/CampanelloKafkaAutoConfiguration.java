@@ -2,9 +2,7 @@ package io.campanello.kafka;
 
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.AvroSerializer;
-import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,12 +12,9 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -140,11 +135,6 @@ public class CampanelloKafkaAutoConfiguration {
     }
 
     /**
-     * Unreadable records (deserialization failures, {@link UnreadableRecordException}) go to a dead-letter topic at
-     * once with the error in their headers. Anything else is Campanello or Kafka failing, not the input: it is
-     * retried with a growing back-off, never dropped.
-     */
-    /**
      * Publishes an unreadable record, with its original key and bytes, to a dead-letter topic with the error in
      * its headers; waits for Kafka's acknowledgement.
      */
@@ -152,12 +142,20 @@ public class CampanelloKafkaAutoConfiguration {
     DeadLetterPublishingRecoverer campanelloDeadLetters(
             DefaultKafkaProducerFactory<Object, Object> deadLetterProducerFactory,
             CampanelloKafkaProperties properties) {
-        var template = new KafkaTemplate<>(deadLetterProducerFactory);
         var topics = properties.topics();
         var recoverer = new DeadLetterPublishingRecoverer(
-                template, (record, exception) -> new TopicPartition(deadLetterTopic(topics, record.topic()), -1));
-        recoverer.setHeadersFunction(CampanelloKafkaAutoConfiguration::errorHeaders);
+                new KafkaTemplate<>(deadLetterProducerFactory),
+                (record, exception) -> new TopicPartition(DeadLetterWriter.topicFor(topics, record.topic()), -1));
+        recoverer.setHeadersFunction(DeadLetterWriter::headers);
         return recoverer;
+    }
+
+    /** Dead letters sent without waiting, for consumers that read in batches. */
+    @Bean
+    DeadLetterWriter deadLetterWriter(
+            DefaultKafkaProducerFactory<Object, Object> deadLetterProducerFactory,
+            CampanelloKafkaProperties properties) {
+        return new DeadLetterWriter(new KafkaTemplate<>(deadLetterProducerFactory), properties.topics());
     }
 
     /**
@@ -172,33 +170,6 @@ public class CampanelloKafkaAutoConfiguration {
         var handler = new DefaultErrorHandler(campanelloDeadLetters, backOff);
         handler.addNotRetryableExceptions(UnreadableRecordException.class);
         return handler;
-    }
-
-    /** Internal records go to webhooks.dlq; producers' records, and dead letters themselves, to the ingest DLQ. */
-    static String deadLetterTopic(CampanelloKafkaProperties.TopicNames topics, String sourceTopic) {
-        if (topics.isInternal(sourceTopic) && !sourceTopic.equals(topics.dlq())) {
-            return topics.dlq();
-        }
-        return topics.ingestDlq();
-    }
-
-    private static Headers errorHeaders(ConsumerRecord<?, ?> record, Exception exception) {
-        Throwable cause = exception;
-        while (cause.getCause() != null && !(cause instanceof UnreadableRecordException)) {
-            cause = cause.getCause();
-        }
-        var headers = new RecordHeaders();
-        headers.add(KafkaHeaders.DEAD_LETTER_REASON, utf8("unreadable"));
-        headers.add(KafkaHeaders.ERROR_CLASS, utf8(cause.getClass().getName()));
-        headers.add(KafkaHeaders.ERROR_MESSAGE, utf8(String.valueOf(cause.getMessage())));
-        headers.add(KafkaHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
-        headers.add(KafkaHeaders.ORIGINAL_PARTITION, utf8(Integer.toString(record.partition())));
-        headers.add(KafkaHeaders.ORIGINAL_OFFSET, utf8(Long.toString(record.offset())));
-        return headers;
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     @Bean

@@ -90,13 +90,10 @@ class RetryScheduleTest {
                 "webhooks.ingest.dlq",
                 "webhooks.endpoint-health",
                 "webhooks.retry.");
-        assertThat(CampanelloKafkaAutoConfiguration.deadLetterTopic(topics, "webhooks.deliveries"))
-                .isEqualTo("webhooks.dlq");
-        assertThat(CampanelloKafkaAutoConfiguration.deadLetterTopic(topics, "webhooks.retry.5s"))
-                .isEqualTo("webhooks.dlq");
-        assertThat(CampanelloKafkaAutoConfiguration.deadLetterTopic(topics, "erp.orders"))
-                .isEqualTo("webhooks.ingest.dlq");
-        assertThat(CampanelloKafkaAutoConfiguration.deadLetterTopic(topics, "webhooks.dlq"))
+        assertThat(DeadLetterWriter.topicFor(topics, "webhooks.deliveries")).isEqualTo("webhooks.dlq");
+        assertThat(DeadLetterWriter.topicFor(topics, "webhooks.retry.5s")).isEqualTo("webhooks.dlq");
+        assertThat(DeadLetterWriter.topicFor(topics, "erp.orders")).isEqualTo("webhooks.ingest.dlq");
+        assertThat(DeadLetterWriter.topicFor(topics, "webhooks.dlq"))
                 .as("never back onto the topic it could not be read from")
                 .isEqualTo("webhooks.ingest.dlq");
     }

@@ -27,6 +27,14 @@ public final class Ids {
         return EVENT + random();
     }
 
+    /**
+     * An event id derived from what names the event (e.g. the producer's id and source, or a source record's
+     * coordinates), so that the same event accepted twice has one id, and so one {@code webhook-id} per endpoint.
+     */
+    public static String eventIdOf(String... names) {
+        return EVENT + digest(String.join("\u0000", names));
+    }
+
     public static String newReplayId() {
         return REPLAY + random();
     }
@@ -40,10 +48,13 @@ public final class Ids {
      * same event again (after a crash) yields the same {@code webhook-id} and receivers drop the duplicate.
      */
     public static String deliveryId(String eventId, String subscriptionId) {
+        return DELIVERY + digest(eventId + "/" + subscriptionId);
+    }
+
+    private static String digest(String names) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((eventId + "/" + subscriptionId).getBytes(StandardCharsets.UTF_8));
-            return DELIVERY + HEX.formatHex(digest, 0, RANDOM_BYTES);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(names.getBytes(StandardCharsets.UTF_8));
+            return HEX.formatHex(digest, 0, RANDOM_BYTES);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -9,6 +9,7 @@ import io.campanello.schemas.v1.DeadLetterReason;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EndpointHealth;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,6 +46,8 @@ class DeliveryRecords {
     private final MeterRegistry meters;
     private final Timer latency;
     private final Timer httpDuration;
+    /** Counters by outcome, looked up once rather than by tag on every attempt. */
+    private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
 
     DeliveryRecords(
             KafkaTemplate<String, SpecificRecord> kafka,
@@ -87,7 +92,9 @@ class DeliveryRecords {
         String counted = CIRCUIT_OPEN.equals(attempted.outcome().error())
                 ? CIRCUIT_OPEN
                 : outcome.name().toLowerCase(Locale.ROOT);
-        meters.counter("campanello.deliveries", "outcome", counted).increment();
+        deliveries
+                .computeIfAbsent(counted, name -> meters.counter("campanello.deliveries", "outcome", name))
+                .increment();
         if (!CIRCUIT_OPEN.equals(counted)) {
             httpDuration.record(Duration.ofMillis(attempt.getDurationMillis()));
         }

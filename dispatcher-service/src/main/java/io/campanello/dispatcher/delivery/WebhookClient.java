@@ -93,11 +93,15 @@ class WebhookClient implements DisposableBean {
 
     Mono<Attempted> post(Requests.Request request) {
         Duration deadline = properties.connectTimeout().plus(request.timeout());
-        Mono<Attempted> direct = http.responseTimeout(request.timeout())
-                .headers(h -> request.headers().forEach(h::set))
-                .post()
+        // Headers and timeout are set on the request itself: configuring the client per request (responseTimeout,
+        // headers) copies its whole configuration every time.
+        Mono<Attempted> direct = http.post()
                 .uri(request.url())
-                .send(ByteBufFlux.fromInbound(Mono.just(request.body())))
+                .send((outbound, out) -> {
+                    outbound.responseTimeout(request.timeout());
+                    request.headers().forEach(outbound::header);
+                    return out.sendByteArray(Mono.just(request.body()));
+                })
                 .response((response, content) -> keptBody(content)
                         .map(body -> new Attempted(
                                 Outcomes.ofStatus(

@@ -42,6 +42,15 @@ public class EventParser {
 
     /** Parses one event for a tenant; the message of a failure never echoes the payload. */
     public EventEnvelope parse(byte[] body, String tenant) throws InvalidEventException {
+        return parse(body, tenant, null);
+    }
+
+    /**
+     * Parses one event for a tenant. Its id is derived from the producer's {@code id} (with the tenant, {@code
+     * source} and {@code type}) when there is one, so that an event sent twice is one event; otherwise from {@code
+     * unnamedId} (e.g. a source record's coordinates) when given, else random.
+     */
+    public EventEnvelope parse(byte[] body, String tenant, String unnamedId) throws InvalidEventException {
         JsonNode root = readJson(body);
         if (!root.isObject()) {
             throw new InvalidEventException("invalid_event", "an event is a JSON object");
@@ -56,19 +65,28 @@ public class EventParser {
         }
         Instant now = clock.instant();
         JsonNode data = root.get("data");
+        String source = optionalString(root, "source");
+        String producerId = optionalString(root, "id");
         return EventEnvelope.newBuilder()
-                .setId(Ids.newEventId())
+                .setId(eventId(tenant, source, type, producerId, unnamedId))
                 .setTenant(tenant)
                 .setType(type)
-                .setSource(optionalString(root, "source"))
+                .setSource(source)
                 .setSubject(optionalString(root, "subject"))
-                .setProducerId(optionalString(root, "id"))
+                .setProducerId(producerId)
                 .setTime(time(root, now))
                 .setReceivedAt(now)
                 .setDataContentType(optionalString(root, "datacontenttype"))
                 .setData(data == null || data.isNull() ? null : json.writeValueAsString(data))
                 .setAttributes(extensions(root))
                 .build();
+    }
+
+    private static String eventId(String tenant, String source, String type, String producerId, String unnamedId) {
+        if (producerId != null) {
+            return Ids.eventIdOf("producer", tenant, source == null ? "" : source, type, producerId);
+        }
+        return unnamedId != null ? unnamedId : Ids.newEventId();
     }
 
     private JsonNode readJson(byte[] body) throws InvalidEventException {

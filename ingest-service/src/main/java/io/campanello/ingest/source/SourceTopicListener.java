@@ -1,56 +1,78 @@
 package io.campanello.ingest.source;
 
-import io.campanello.api.ApiException;
-import io.campanello.ingest.catalog.EventTypeCatalog;
-import io.campanello.ingest.event.EventParser;
 import io.campanello.ingest.event.EventWriter;
-import io.campanello.ingest.event.InvalidEventException;
+import io.campanello.kafka.DeadLetterWriter;
 import io.campanello.kafka.UnreadableRecordException;
-import java.util.concurrent.ExecutionException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
 
 /**
- * Reads events that business systems produce on source topics, in the same JSON shape as the HTTP API. The
- * offset is committed only after the envelope is written; an unreadable record goes to the ingest dead-letter topic.
+ * Reads the events that business systems produce on source topics, a poll's batch at a time: every event of the
+ * batch is sent to webhooks.events, and every record that is not an event to the ingest dead-letter topic with the
+ * reason, without waiting for one before sending the next; then it waits once for Kafka to acknowledge them all.
+ * The container commits the batch's offsets only after that. When a write fails, the records from the first failed
+ * one on are read again (after a back-off, for as long as it takes): events already written are written again with
+ * the same id, which downstream turns into the same {@code webhook-id}.
  */
-class SourceTopicListener implements MessageListener<String, byte[]> {
+class SourceTopicListener implements BatchMessageListener<String, byte[]> {
 
-    private static final Logger log = LoggerFactory.getLogger(SourceTopicListener.class);
-
-    private final EventParser parser;
+    private final SourceRecordReader reader;
     private final EventWriter writer;
-    private final EventTypeCatalog catalog;
-    private final String tenant;
+    private final DeadLetterWriter deadLetters;
+    private final Counter accepted;
+    private final Counter deadLettered;
 
-    SourceTopicListener(EventParser parser, EventWriter writer, EventTypeCatalog catalog, String tenant) {
-        this.parser = parser;
+    SourceTopicListener(
+            SourceRecordReader reader, EventWriter writer, DeadLetterWriter deadLetters, MeterRegistry meters) {
+        this.reader = reader;
         this.writer = writer;
-        this.catalog = catalog;
-        this.tenant = tenant;
+        this.deadLetters = deadLetters;
+        this.accepted = meters.counter("campanello.ingest.source.records", "outcome", "accepted");
+        this.deadLettered = meters.counter("campanello.ingest.source.records", "outcome", "dead_lettered");
     }
 
     @Override
-    public void onMessage(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            throw new UnreadableRecordException("a record without value is not an event");
+    public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
+        List<CompletableFuture<?>> writes = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            writes.add(send(record));
         }
+        awaitAll(writes);
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i).isCompletedExceptionally()) {
+                throw new BatchListenerFailedException(
+                        "could not write to Kafka", cause(writes.get(i)), records.get(i));
+            }
+        }
+    }
+
+    private CompletableFuture<?> send(ConsumerRecord<String, byte[]> record) {
         try {
-            var parsed = parser.parse(record.value(), tenant);
-            catalog.check(parsed);
-            var event = writer.write(parsed).get();
-            log.debug("accepted event_id={} topic={} offset={}", event.getId(), record.topic(), record.offset());
-        } catch (InvalidEventException e) {
-            throw new UnreadableRecordException(e.code() + ": " + e.getMessage());
-        } catch (ApiException e) {
-            throw new UnreadableRecordException(e.code() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing an event", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not write the event to Kafka", e.getCause());
+            return writer.write(reader.read(record)).thenRun(accepted::increment);
+        } catch (UnreadableRecordException e) {
+            return deadLetters.send(record, e).thenRun(deadLettered::increment);
+        }
+    }
+
+    /** Kafka completes every send, acknowledged or failed, within the producer's delivery timeout. */
+    private static void awaitAll(List<CompletableFuture<?>> writes) {
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .exceptionally(failure -> null)
+                .join();
+    }
+
+    private static Throwable cause(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getCause() != null ? e.getCause() : e;
         }
     }
 }

@@ -5,13 +5,18 @@ import io.campanello.ingest.catalog.EventTypeCatalog;
 import io.campanello.ingest.event.EventParser;
 import io.campanello.ingest.event.EventWriter;
 import io.campanello.kafka.CampanelloKafkaAutoConfiguration;
+import io.campanello.kafka.DeadLetterWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.stereotype.Component;
 
-/** Consumes every configured source topic with one listener container; does nothing when none is configured. */
+/**
+ * Consumes every configured source topic with one listener container of {@code source-concurrency} consumers, so
+ * that several partitions are read in parallel; does nothing when no source topic is configured.
+ */
 @Component
 class SourceTopics implements SmartLifecycle {
 
@@ -26,15 +31,23 @@ class SourceTopics implements SmartLifecycle {
             IngestProperties properties,
             EventParser parser,
             EventWriter writer,
-            EventTypeCatalog catalog) {
+            EventTypeCatalog catalog,
+            DeadLetterWriter deadLetters,
+            MeterRegistry meters) {
         if (properties.sourceTopics().isEmpty()) {
             this.container = null;
             return;
         }
         this.container = factory.createContainer(properties.sourceTopics().toArray(String[]::new));
         container.getContainerProperties().setGroupId(GROUP_ID);
+        container.setConcurrency(properties.sourceConcurrency());
         container.setBeanName("sourceTopics");
-        container.setupMessageListener(new SourceTopicListener(parser, writer, catalog, properties.sourceTenant()));
+        var reader = new SourceRecordReader(
+                parser,
+                catalog,
+                properties.sourceTenant(),
+                properties.maxEventSize().toBytes());
+        container.setupMessageListener(new SourceTopicListener(reader, writer, deadLetters, meters));
     }
 
     @Override

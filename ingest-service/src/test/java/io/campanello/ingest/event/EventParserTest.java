@@ -43,6 +43,28 @@ class EventParserTest {
     }
 
     @Test
+    void anEventNamedByItsProducerHasOneIdHoweverOftenItIsSent() throws Exception {
+        String event = "{\"id\": \"A-1\", \"source\": \"/erp\", \"type\": \"order.created\"}";
+
+        assertThat(parse(event).getId()).isEqualTo(parse(event).getId()).startsWith("evt_");
+        assertThat(parse(event).getId())
+                .isNotEqualTo(parse(event.replace("/erp", "/shop")).getId())
+                .isNotEqualTo(parse(event.replace("A-1", "A-2")).getId())
+                .isNotEqualTo(parser.parse(event.getBytes(StandardCharsets.UTF_8), "globex")
+                        .getId());
+    }
+
+    @Test
+    void anUnnamedEventTakesTheIdItIsGivenOrARandomOne() throws Exception {
+        byte[] event = "{\"type\": \"order.created\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(parser.parse(event, "acme", "evt_000000000000000000000001").getId())
+                .isEqualTo("evt_000000000000000000000001");
+        assertThat(parse("{\"type\": \"order.created\"}").getId())
+                .isNotEqualTo(parse("{\"type\": \"order.created\"}").getId());
+    }
+
+    @Test
     void needsOnlyAType() throws Exception {
         EventEnvelope event = parse("{\"type\": \"ping\"}");
 

@@ -50,11 +50,15 @@ public record DispatcherProperties(
      * @param queue deliveries that may wait here for one endpoint's slots; beyond that they wait on the retry path
      * @param busyDelay how long a delivery that found its endpoint's queue full waits on the retry path (± 20 %); it
      *     costs no attempt
+     * @param keepsUpWithin an endpoint that answers without failures and would serve a delivery within this time at
+     *     its recent pace is busy, not slow: the delivery waits for it beyond {@code queue} (reading slows down through
+     *     {@code max-in-flight}) instead of going to the retry path; 0 turns this off
      */
     public record EndpointLimits(
             @Min(1) @DefaultValue("20") int concurrency,
             @Min(0) @DefaultValue("200") int queue,
-            @DefaultValue("2s") Duration busyDelay) {}
+            @DefaultValue("2s") Duration busyDelay,
+            @DefaultValue("250ms") Duration keepsUpWithin) {}
 
     /**
      * @param failures consecutive failed attempts that open an endpoint's circuit; while open, its deliveries go

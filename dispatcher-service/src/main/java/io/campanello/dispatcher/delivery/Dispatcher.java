@@ -101,7 +101,7 @@ class Dispatcher {
 
     /**
      * Waits for a slot of the subscription's endpoint without holding up anything else: a full queue sends the task
-     * to the retry path (no attempt counted), an open circuit makes it a failed attempt without a request. Test sends
+     * to the retry path (no attempt counted) unless the endpoint keeps up, when the task waits for it, an open circuit makes it a failed attempt without a request. Test sends
      * skip the endpoint's limits and do not count toward its health.
      */
     private CompletableFuture<?> attempt(DeliveryTask task, Subscription subscription, boolean inOrder) {
@@ -110,10 +110,24 @@ class Dispatcher {
         }
         Endpoint endpoint = endpoints.of(subscription);
         return endpoint.offer(subscription, inOrder)
-                .<CompletableFuture<?>>map(turn -> turn.thenCompose(granted -> granted == Endpoint.Turn.SEND
-                        ? send(task, subscription, endpoint)
-                        : attempted(task, subscription, CIRCUIT_OPEN, clock.instant(), null)))
-                .orElseGet(() -> records.defer(task, RetrySchedule.wait(busyDelay, null, random()), "endpoint_busy"));
+                .<CompletableFuture<?>>map(
+                        turn -> turn.thenCompose(granted -> taken(granted, task, subscription, endpoint)))
+                .orElseGet(() -> busy(task));
+    }
+
+    private CompletableFuture<Void> taken(
+            Endpoint.Turn granted, DeliveryTask task, Subscription subscription, Endpoint endpoint) {
+        if (granted == Endpoint.Turn.SEND) {
+            return send(task, subscription, endpoint);
+        }
+        if (granted == Endpoint.Turn.BUSY) {
+            return busy(task).thenRun(() -> {});
+        }
+        return attempted(task, subscription, CIRCUIT_OPEN, clock.instant(), null);
+    }
+
+    private CompletableFuture<?> busy(DeliveryTask task) {
+        return records.defer(task, RetrySchedule.wait(busyDelay, null, random()), "endpoint_busy");
     }
 
     private CompletableFuture<Void> send(DeliveryTask task, Subscription subscription, Endpoint endpoint) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One subscription's endpoint as this dispatcher instance sees it: its request slots and the deliveries waiting for
@@ -31,14 +32,23 @@ final class Endpoint {
         /** Send the request; a slot is held until {@link #finished} is called. */
         SEND,
         /** The circuit is open: no request, straight to the retry path. */
-        CIRCUIT_OPEN
+        CIRCUIT_OPEN,
+        /** Waited beyond the queue for an endpoint that stopped keeping up: to the retry path, no attempt counted. */
+        BUSY
     }
+
+    /** A delivery waiting for a slot; one handed back from parking keeps its place whatever happens. */
+    private record Waiting(CompletableFuture<Turn> turn, boolean inOrder) {}
+
+    /** Weight of the newest answer in the moving average of answer times. */
+    private static final double ANSWER_WEIGHT = 0.2;
 
     private final String subscriptionId;
     private final CircuitBreaker circuit;
     private final DispatcherProperties properties;
     private final ScheduledExecutorService timer;
-    private final ArrayDeque<CompletableFuture<Turn>> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final LongSupplier nanoTime;
     private int sending;
     private int concurrency;
     private Integer rate;
@@ -46,6 +56,11 @@ final class Endpoint {
     private boolean wakeUpPending;
     private EndpointHealth health;
     private int consecutiveFailures;
+    /** When the last success came back, and the moving average of how long successes took (System.nanoTime). */
+    private long lastSuccessAt;
+
+    private double answerNanos = -1;
+    private boolean overflowCheckPending;
 
     Endpoint(
             String subscriptionId,
@@ -53,6 +68,17 @@ final class Endpoint {
             DispatcherProperties properties,
             ScheduledExecutorService timer,
             EndpointHealth lastKnown) {
+        this(subscriptionId, circuit, properties, timer, lastKnown, System::nanoTime);
+    }
+
+    Endpoint(
+            String subscriptionId,
+            CircuitBreaker circuit,
+            DispatcherProperties properties,
+            ScheduledExecutorService timer,
+            EndpointHealth lastKnown,
+            LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.subscriptionId = subscriptionId;
         this.circuit = circuit;
         this.properties = properties;
@@ -63,20 +89,77 @@ final class Endpoint {
     }
 
     /**
-     * Queues a delivery for a slot; empty when the queue is full (unless {@code inOrder}: parked deliveries handed
-     * back in order always wait here). The future completes when the delivery's turn comes.
+     * Queues a delivery for a slot; empty when the queue is full and the endpoint does not keep up (unless {@code
+     * inOrder}: parked deliveries handed back in order always wait here). The future completes when the delivery's
+     * turn comes.
      */
     Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
         CompletableFuture<Turn> turn = new CompletableFuture<>();
         synchronized (this) {
             adopt(subscription);
-            if (!inOrder && waiting.size() >= properties.endpoint().queue()) {
+            boolean beyondQueue = waiting.size() >= properties.endpoint().queue();
+            if (!inOrder && beyondQueue && !keepsUp(waiting.size() + 1)) {
                 return Optional.empty();
             }
-            waiting.addLast(turn);
+            waiting.addLast(new Waiting(turn, inOrder));
+            if (beyondQueue) {
+                checkOverflowLater();
+            }
         }
         pump();
         return Optional.of(turn);
+    }
+
+    /**
+     * Whether the endpoint would serve the {@code position}-th waiting delivery within {@code keeps-up-within} at its
+     * recent pace: it answered without failures, its circuit is closed, and its last success is that recent (an
+     * endpoint that stops answering stops keeping up at once).
+     */
+    private boolean keepsUp(int position) {
+        long within = properties.endpoint().keepsUpWithin().toNanos();
+        if (within <= 0 || answerNanos < 0 || consecutiveFailures > 0) {
+            return false;
+        }
+        if (circuit.getState() != CircuitBreaker.State.CLOSED || nanoTime.getAsLong() - lastSuccessAt > within) {
+            return false;
+        }
+        return position * answerNanos / concurrency <= within;
+    }
+
+    /** Deliveries waiting beyond the queue are checked again in a while: if the endpoint slowed down, they leave. */
+    private void checkOverflowLater() {
+        if (!overflowCheckPending) {
+            overflowCheckPending = true;
+            timer.schedule(
+                    this::checkOverflow, properties.endpoint().keepsUpWithin().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkOverflow() {
+        List<CompletableFuture<Turn>> busy = new ArrayList<>();
+        synchronized (this) {
+            overflowCheckPending = false;
+            int queue = properties.endpoint().queue();
+            if (waiting.size() <= queue) {
+                return;
+            }
+            if (keepsUp(waiting.size())) {
+                checkOverflowLater();
+                return;
+            }
+            // The newest leave first; parked deliveries handed back in order keep their place.
+            var beyond = waiting.descendingIterator();
+            int extra = waiting.size() - queue;
+            while (extra > 0 && beyond.hasNext()) {
+                Waiting last = beyond.next();
+                if (!last.inOrder()) {
+                    beyond.remove();
+                    busy.add(last.turn());
+                    extra--;
+                }
+            }
+        }
+        busy.forEach(turn -> turn.complete(Turn.BUSY));
     }
 
     /**
@@ -88,6 +171,10 @@ final class Endpoint {
         synchronized (this) {
             sending--;
             if (outcome.kind() == AttemptOutcome.DELIVERED) {
+                lastSuccessAt = nanoTime.getAsLong();
+                answerNanos = answerNanos < 0
+                        ? took.toNanos()
+                        : ANSWER_WEIGHT * took.toNanos() + (1 - ANSWER_WEIGHT) * answerNanos;
                 circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
             } else {
                 circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
@@ -144,7 +231,7 @@ final class Endpoint {
                     break;
                 }
                 if (!circuit.tryAcquirePermission()) {
-                    open.add(waiting.pollFirst());
+                    open.add(waiting.pollFirst().turn());
                     continue;
                 }
                 if (full) {
@@ -157,7 +244,7 @@ final class Endpoint {
                     break;
                 }
                 sending++;
-                send.add(waiting.pollFirst());
+                send.add(waiting.pollFirst().turn());
             }
         }
         open.forEach(turn -> turn.complete(Turn.CIRCUIT_OPEN));

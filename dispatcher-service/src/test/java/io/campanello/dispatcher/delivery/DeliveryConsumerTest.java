@@ -72,7 +72,7 @@ class DeliveryConsumerTest {
                 Duration.ofSeconds(15),
                 Set.of(410),
                 100,
-                new DispatcherProperties.EndpointLimits(20, 200, Duration.ofSeconds(2)),
+                new DispatcherProperties.EndpointLimits(20, 200, Duration.ofSeconds(2), Duration.ofMillis(250)),
                 new DispatcherProperties.Circuit(5, Duration.ofSeconds(30)),
                 new DispatcherProperties.Health(20, Duration.ofDays(5)),
                 Duration.ofSeconds(1),

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,69 @@ class EndpointTest {
 
         assertThat(turns.get(2)).isCompletedWithValue(Endpoint.Turn.SEND);
         assertThat(endpoint.sending()).isEqualTo(2);
+    }
+
+    @Test
+    void aBusyEndpointThatAnswersFastKeepsItsDeliveriesBeyondItsQueue() {
+        var now = new AtomicLong();
+        Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(250)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        attempt(endpoint, subscription, OK, T0);
+
+        List<CompletableFuture<Endpoint.Turn>> turns = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            turns.add(endpoint.offer(subscription, false).orElseThrow());
+        }
+
+        assertThat(endpoint.waiting())
+                .as("3 ms an answer, 2 at a time: 100 are served in 150 ms")
+                .isEqualTo(98);
+        for (int i = 0; i < 98; i++) {
+            now.addAndGet(Duration.ofMillis(3).toNanos());
+            endpoint.finished(subscription, OK, TOOK, T0);
+        }
+        assertThat(turns).allMatch(turn -> turn.getNow(null) == Endpoint.Turn.SEND);
+    }
+
+    @Test
+    void aSlowEndpointSendsWhatIsBeyondItsQueueToTheRetryPath() {
+        var now = new AtomicLong();
+        Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(250)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
+        endpoint.finished(subscription, OK, Duration.ofMillis(400), T0);
+
+        endpoint.offer(subscription, false).orElseThrow();
+        endpoint.offer(subscription, false).orElseThrow();
+        endpoint.offer(subscription, false).orElseThrow();
+
+        assertThat(endpoint.offer(subscription, false))
+                .as("400 ms an answer: busy, and slow")
+                .isEmpty();
+    }
+
+    @Test
+    void anEndpointThatStopsAnsweringSendsWhatWaitsBeyondItsQueueToTheRetryPath() {
+        var now = new AtomicLong();
+        Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(50)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        attempt(endpoint, subscription, OK, T0);
+        List<CompletableFuture<Endpoint.Turn>> turns = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            turns.add(endpoint.offer(subscription, false).orElseThrow());
+        }
+        CompletableFuture<Endpoint.Turn> parked =
+                endpoint.offer(subscription, true).orElseThrow();
+
+        now.addAndGet(Duration.ofSeconds(1).toNanos()); // no answer for a second: it hangs
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 1);
+        assertThat(turns.subList(0, 2)).as("sending").allMatch(turn -> turn.getNow(null) == Endpoint.Turn.SEND);
+        assertThat(turns.subList(2, 10)).allMatch(turn -> turn.getNow(null) == Endpoint.Turn.BUSY);
+        assertThat(parked)
+                .as("handed back in order: keeps its place in the queue")
+                .isNotDone();
+        assertThat(endpoint.offer(subscription, false)).isEmpty();
     }
 
     @Test
@@ -200,6 +265,10 @@ class EndpointTest {
     }
 
     private Endpoint endpoint(DispatcherProperties properties, EndpointHealth lastKnown) {
+        return endpoint(properties, lastKnown, System::nanoTime);
+    }
+
+    private Endpoint endpoint(DispatcherProperties properties, EndpointHealth lastKnown, LongSupplier nanoTime) {
         int failures = properties.circuit().failures();
         CircuitBreaker circuit = CircuitBreaker.of(
                 "sub_1",
@@ -210,16 +279,21 @@ class EndpointTest {
                         .waitDurationInOpenState(properties.circuit().coolDown())
                         .permittedNumberOfCallsInHalfOpenState(1)
                         .build());
-        return new Endpoint("sub_1", circuit, properties, timer, lastKnown);
+        return new Endpoint("sub_1", circuit, properties, timer, lastKnown, nanoTime);
     }
 
     private static DispatcherProperties settings(int concurrency, int queue, int circuitFailures, Duration coolDown) {
+        return settings(concurrency, queue, circuitFailures, coolDown, Duration.ZERO);
+    }
+
+    private static DispatcherProperties settings(
+            int concurrency, int queue, int circuitFailures, Duration coolDown, Duration keepsUpWithin) {
         return new DispatcherProperties(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(15),
                 Set.of(410),
                 1000,
-                new DispatcherProperties.EndpointLimits(concurrency, queue, Duration.ofSeconds(2)),
+                new DispatcherProperties.EndpointLimits(concurrency, queue, Duration.ofSeconds(2), keepsUpWithin),
                 new DispatcherProperties.Circuit(circuitFailures, coolDown),
                 new DispatcherProperties.Health(3, Duration.ofDays(5)),
                 Duration.ofSeconds(20),

@@ -48,7 +48,6 @@ class DeliveryConsumer extends ConsumerLoop {
 
     private final List<String> topics;
     private final Intake intake;
-    private final Liveness liveness;
     private final MeterRegistry meters;
     private final int maxInFlight;
     private final Duration shutdownTimeout;
@@ -67,13 +66,11 @@ class DeliveryConsumer extends ConsumerLoop {
             CampanelloKafkaProperties properties,
             DispatcherProperties dispatcherProperties,
             Intake intake,
-            Liveness liveness,
             MeterRegistry meters) {
         super("deliveries", consumerConfig(kafka), GROUP_ID);
         this.topics =
                 List.of(properties.topics().deliveries(), properties.topics().redeliveries());
         this.intake = intake;
-        this.liveness = liveness;
         this.meters = meters;
         this.maxInFlight = dispatcherProperties.maxInFlight();
         this.shutdownTimeout = dispatcherProperties.shutdownTimeout();
@@ -94,6 +91,10 @@ class DeliveryConsumer extends ConsumerLoop {
 
     @Override
     protected void consume(KafkaConsumer<String, byte[]> consumer) throws InterruptedException {
+        // A fresh consumer after a failure (ConsumerLoop restarts it): nothing of the last one's partitions is ours
+        // until they are assigned again, and their records are read again from the committed offsets.
+        forget(List.copyOf(offsets.keySet()));
+        finished.clear();
         this.consumer = consumer;
         try (KafkaClientMetrics metrics = new KafkaClientMetrics(consumer)) {
             metrics.bindTo(meters);
@@ -109,12 +110,6 @@ class DeliveryConsumer extends ConsumerLoop {
                 finishInFlight(offsets.keySet());
             }
         }
-    }
-
-    @Override
-    protected void failed(RuntimeException e) {
-        super.failed(e);
-        liveness.consumerEnded("delivery", e);
     }
 
     private void start(ConsumerRecord<String, byte[]> record) {

@@ -44,7 +44,6 @@ class ParkingLot extends ConsumerLoop {
     private final Dispatcher dispatcher;
     private final DeliveryRecords records;
     private final Intake intake;
-    private final Liveness liveness;
     /** Paused partitions and when to look at them again ({@link System#nanoTime()}). */
     private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
     /** Partitions whose head Kafka refused to record, and the last pause. */
@@ -58,20 +57,21 @@ class ParkingLot extends ConsumerLoop {
             TopicTable<Subscription> subscriptions,
             Dispatcher dispatcher,
             DeliveryRecords records,
-            Intake intake,
-            Liveness liveness) {
+            Intake intake) {
         super("parking-lot", kafka.buildConsumerProperties(), GROUP_ID);
         this.topic = properties.topics().parked();
         this.subscriptions = subscriptions;
         this.dispatcher = dispatcher;
         this.records = records;
         this.intake = intake;
-        this.liveness = liveness;
     }
 
     @Override
     protected void consume(KafkaConsumer<String, byte[]> consumer) throws InterruptedException {
         this.consumer = consumer;
+        // A fresh consumer after a failure: what was paused or held back is read again from the committed offsets.
+        resumeAt.clear();
+        failing.clear();
         consumer.subscribe(List.of(topic));
         while (running()) {
             recheckPaused();
@@ -80,12 +80,6 @@ class ParkingLot extends ConsumerLoop {
                 drain(partition, polled.records(partition));
             }
         }
-    }
-
-    @Override
-    protected void failed(RuntimeException e) {
-        super.failed(e);
-        liveness.consumerEnded("parking lot", e);
     }
 
     private void drain(TopicPartition partition, List<ConsumerRecord<String, byte[]>> parkedRecords)

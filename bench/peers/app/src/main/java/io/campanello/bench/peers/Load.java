@@ -1,6 +1,7 @@
 package io.campanello.bench.peers;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -106,11 +106,20 @@ interface Load extends AutoCloseable {
         }
 
         private Mono<Integer> post(int phase, long seq) {
-            return Mono.defer(() -> client.post()
-                    .uri(url)
-                    .send(ByteBufFlux.fromString(Mono.just(Events.json(type, phase, seq, System.nanoTime()))))
-                    .responseSingle((response, body) ->
-                            body.then(Mono.just(response.status().code()))))
+            // The send time is read before a connection is taken from the pool, as a Kafka producer's is read
+            // before its batching: waiting for a connection is part of the path.
+            return Mono.defer(() -> {
+                        byte[] body = Events.json(type, phase, seq, System.nanoTime())
+                                .getBytes(StandardCharsets.UTF_8);
+                        return client.post()
+                                .uri(url)
+                                .send((request, out) -> {
+                                    request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                                    return out.sendByteArray(Mono.just(body));
+                                })
+                                .responseSingle((response, content) ->
+                                        content.then(Mono.just(response.status().code())));
+                    })
                     .onErrorReturn(-1);
         }
 

@@ -84,7 +84,7 @@ final class Phase {
         Result result = new Result(
                 phase, records, expected, stats, rate, sendSeconds, pathCpu, receiverCpu, producerCpu, failures);
         Peers.say(
-                "%s %s: %,d of %,d deliveries, %,.0f deliveries/s, p50 %.1f ms, p99 %.1f ms, "
+                "%s %s: %,d of %,d deliveries, %,.0f deliveries/s, p50 %.2f ms, p99 %.2f ms, "
                         + "CPU path %.2f s, receiver %.2f s, producer %.2f s%s",
                 peer.name(),
                 phase,

@@ -103,6 +103,7 @@ final class Report {
     }
 
     private static String millis(long micros) {
-        return String.format(Locale.ROOT, micros >= 100_000 ? "%,.0f ms" : "%.1f ms", micros / 1e3);
+        String format = micros >= 100_000 ? "%,.0f ms" : micros >= 10_000 ? "%.1f ms" : "%.2f ms";
+        return String.format(Locale.ROOT, format, micros / 1e3);
     }
 }

@@ -1,0 +1,109 @@
+package io.campanello.bench.peers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** The run's markdown: one row per path, the ratios between paths, and the checks. */
+final class Report {
+
+    /** Everything measured on one path. {@code pacedRate}: deliveries/s offered in the paced phase. */
+    record PathResult(Peer peer, Phase.Result warmUp, Phase.Result full, Phase.Result paced, double pacedRate) {
+
+        List<String> failures() {
+            List<String> all = new ArrayList<>();
+            for (Phase.Result r : List.of(warmUp, full, paced)) {
+                r.failures().forEach(f -> all.add(r.phase() + ": " + f));
+            }
+            return all;
+        }
+    }
+
+    private Report() {}
+
+    /** Prints the tables; returns whether every check of every path passed. */
+    static boolean print(Settings settings, List<PathResult> results) {
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "Flat out: %,d deliveries per path (after %,d to warm up); paced: half the flat-out rate for %.0f s. "
+                        + "CPU: user + system seconds per 1,000 deliveries.%n%n",
+                settings.records(),
+                settings.warmUp(),
+                settings.pacedSeconds());
+        System.out.println("| path | deliveries/s | CPU s/1k: path | CPU s/1k: receiver | CPU s/1k: producer "
+                + "| p50 / p99 flat out | paced at | p50 / p99 paced | processes counted for the path | checks |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (PathResult r : results) {
+            List<String> failures = r.failures();
+            long delivered = r.warmUp().stats().distinct()
+                    + r.full().stats().distinct()
+                    + r.paced().stats().distinct();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %,.0f | %.3f | %.3f | %.3f | %s / %s | %,.0f/s | %s / %s | %s | %s |%n",
+                    r.peer().name(),
+                    r.full().deliveriesPerSecond(),
+                    r.full().perThousand(r.full().pathCpu()),
+                    r.full().perThousand(r.full().receiverCpu()),
+                    r.full().perThousand(r.full().producerCpu()),
+                    millis(r.full().stats().p50Micros()),
+                    millis(r.full().stats().p99Micros()),
+                    r.pacedRate(),
+                    millis(r.paced().stats().p50Micros()),
+                    millis(r.paced().stats().p99Micros()),
+                    r.peer().processes(),
+                    failures.isEmpty()
+                            ? String.format(Locale.ROOT, "%,d delivered once each, 0 missing, 0 duplicates", delivered)
+                            : "**FAILED**");
+        }
+        System.out.println();
+        for (PathResult r : results) {
+            System.out.println("- " + r.peer().name() + ": " + r.peer().label());
+        }
+        System.out.println();
+        ratios("Flat-out deliveries/s, row ÷ column", results, r -> r.full().deliveriesPerSecond());
+        ratios("CPU seconds per 1,000 deliveries (path), row ÷ column", results, r -> r.full()
+                .perThousand(r.full().pathCpu()));
+        ratios("p99 at half the flat-out rate, row ÷ column", results, r -> r.paced().stats().p99Micros());
+        boolean ok = true;
+        for (PathResult r : results) {
+            for (String failure : r.failures()) {
+                System.out.println("peers CHECK FAILED " + r.peer().name() + " " + failure);
+                ok = false;
+            }
+        }
+        System.out.println(ok ? "peers all checks passed" : "peers SOME CHECKS FAILED");
+        return ok;
+    }
+
+    private static void ratios(String title, List<PathResult> results, ToDoubleFunction<PathResult> figure) {
+        System.out.println(title + ":");
+        System.out.println();
+        StringBuilder header = new StringBuilder("| |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (PathResult column : results) {
+            header.append(' ').append(column.peer().name()).append(" |");
+            rule.append("---|");
+        }
+        System.out.println(header);
+        System.out.println(rule);
+        for (PathResult row : results) {
+            StringBuilder line = new StringBuilder("| " + row.peer().name() + " |");
+            for (PathResult column : results) {
+                double divisor = figure.applyAsDouble(column);
+                line.append(divisor == 0
+                        ? " — |"
+                        : String.format(Locale.ROOT, " %.2f |", figure.applyAsDouble(row) / divisor));
+            }
+            System.out.println(line);
+        }
+        System.out.println();
+    }
+
+    private static String millis(long micros) {
+        String format = micros >= 100_000 ? "%,.0f ms" : micros >= 10_000 ? "%.1f ms" : "%.2f ms";
+        return String.format(Locale.ROOT, format, micros / 1e3);
+    }
+}

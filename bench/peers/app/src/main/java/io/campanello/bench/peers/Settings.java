@@ -1,0 +1,49 @@
+package io.campanello.bench.peers;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The run's sizes and where things are, from system properties (bench/peers.sh sets them from BENCH_* variables).
+ *
+ * @param records deliveries per path in the flat-out phase (the fan-out path sends records / fan-out events)
+ * @param warmUp deliveries per path before measuring (the JVMs' JIT)
+ * @param receiverWarmUp requests posted to the receiver before the first path
+ * @param pacedSeconds how long the paced phase (half the flat-out rate) lasts
+ */
+record Settings(
+        List<String> paths,
+        long records,
+        long warmUp,
+        long receiverWarmUp,
+        double pacedSeconds,
+        int partitions,
+        int fanOut,
+        int httpConcurrency,
+        int connectPoolSize,
+        String java,
+        String appClassPath,
+        String workerClassPath,
+        Path pluginPath,
+        String standaloneJar,
+        Path work) {
+
+    static Settings fromSystemProperties() {
+        return new Settings(
+                List.of(System.getProperty("bench.paths", "raw,naive,connect,source,fanout").split(",")),
+                Long.getLong("bench.records", 50_000),
+                Long.getLong("bench.warmup", 10_000),
+                Long.getLong("bench.receiverWarmup", 20_000),
+                Double.parseDouble(System.getProperty("bench.pacedSeconds", "20")),
+                Integer.getInteger("bench.partitions", 6),
+                Integer.getInteger("bench.fanOut", 20),
+                Integer.getInteger("bench.httpConcurrency", 64),
+                Integer.getInteger("bench.connectPool", 64),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                System.getProperty("java.class.path"),
+                System.getProperty("bench.workerClassPath"),
+                Path.of(System.getProperty("bench.pluginPath")),
+                System.getProperty("bench.standaloneJar"),
+                Path.of(System.getProperty("bench.work")));
+    }
+}

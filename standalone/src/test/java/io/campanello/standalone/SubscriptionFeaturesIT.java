@@ -333,7 +333,8 @@ class SubscriptionFeaturesIT {
                 .parse(new ByteArrayInputStream(xml.body()))
                 .getDocumentElement();
         assertThat(event.getElementsByTagName("injected").getLength()).isZero();
-        assertThat(event.getElementsByTagName("subject").item(0).getTextContent()).isEqualTo("order-<9>");
+        assertThat(event.getElementsByTagName("subject").item(0).getTextContent())
+                .isEqualTo("order-<9>");
         Element entry = (Element) event.getElementsByTagName("entry").item(0);
         assertThat(entry.getAttribute("key")).isEqualTo("a><injected attr=\"1\"/><b");
         assertThat(entry.getTextContent()).isEqualTo("x");

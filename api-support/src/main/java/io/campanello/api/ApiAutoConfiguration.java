@@ -29,6 +29,11 @@ public class ApiAutoConfiguration {
         return new ApiKeyFilter(keys);
     }
 
+    @Bean
+    ProblemExceptionHandler problemExceptionHandler() {
+        return new ProblemExceptionHandler();
+    }
+
     /**
      * Each service's own Netty resources instead of reactor-netty's JVM-wide ones: where several services share a
      * JVM (the standalone), stopping one must not stop the others' servers and clients.

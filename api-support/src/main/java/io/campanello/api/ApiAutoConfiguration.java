@@ -23,9 +23,15 @@ public class ApiAutoConfiguration {
     ApiKeyFilter apiKeyFilter(ApiProperties properties) {
         ApiKeys keys = new ApiKeys(properties);
         if (keys.isEmpty()) {
-            log.warn("no API key configured (CAMPANELLO_API_KEY, CAMPANELLO_API_KEYS): every /v1 call is refused");
+            log.warn("no API key configured (CAMPANELLO_API_KEY, CAMPANELLO_API_KEYS, CAMPANELLO_ADMIN_API_KEY):"
+                    + " every /v1 call is refused");
         }
         return new ApiKeyFilter(keys);
+    }
+
+    @Bean
+    ProblemExceptionHandler problemExceptionHandler() {
+        return new ProblemExceptionHandler();
     }
 
     /**

@@ -1,12 +1,9 @@
 package io.campanello.api;
 
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -15,14 +12,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Requires {@code Authorization: Bearer <api key>} on every {@code /v1/} call and records the key's tenant on the
- * exchange. Keys are looked up by their SHA-256 digest; a key is never logged.
+ * exchange. Keys are looked up by their SHA-256 digest; a key is never logged. The path is matched decoded, as the
+ * handlers match it, and a path that is not normal ({@link RequestPath}) is refused with 400 {@code invalid_path}
+ * before anything else sees it.
  */
 class ApiKeyFilter implements WebFilter, Ordered {
 
     private static final String PROTECTED_PREFIX = "/v1/";
     private static final String BEARER = "Bearer ";
-    private static final String PROBLEM = "{\"type\":\"https://campanello.io/problems/unauthorized\",\"title\":"
-            + "\"Unauthorized\",\"status\":401,\"detail\":\"%s\",\"code\":\"unauthorized\"}";
 
     private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
@@ -34,7 +31,16 @@ class ApiKeyFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().startsWith(PROTECTED_PREFIX)) {
+        var path = RequestPath.normalised(exchange.getRequest().getPath().value());
+        if (path.isEmpty()) {
+            return refuse(
+                    exchange.getResponse(),
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_path",
+                    "the path is not in normal form: no empty, . or .. segments, encoded slashes or backslashes,"
+                            + " ; or control characters");
+        }
+        if (!path.get().startsWith(PROTECTED_PREFIX)) {
             return chain.filter(exchange);
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -60,12 +66,12 @@ class ApiKeyFilter implements WebFilter, Ordered {
     }
 
     private static Mono<Void> unauthorized(ServerHttpResponse response, String detail) {
-        response.setStatusCode(HttpStatus.UNAUTHORIZED);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        DataBuffer body =
-                response.bufferFactory().wrap(PROBLEM.formatted(detail).getBytes(StandardCharsets.UTF_8));
-        return response.writeWith(Mono.just(body));
+        return refuse(response, HttpStatus.UNAUTHORIZED, "unauthorized", detail);
+    }
+
+    private static Mono<Void> refuse(ServerHttpResponse response, HttpStatus status, String code, String detail) {
+        return ProblemResponses.write(response, status, code, detail);
     }
 
     /** Before the handlers and before anything reads the body. */

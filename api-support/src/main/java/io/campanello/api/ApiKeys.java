@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The configured API keys, held only as SHA-256 digests: a presented key is hashed and looked up, so neither the
- * keys nor a timing difference between them can leak.
+ * keys nor a timing difference between them can leak. One key configured with two meanings (the admin key equal to a
+ * tenant's, one key for two tenants) is refused with a {@link ConflictingApiKeysException}.
  */
 final class ApiKeys {
 
@@ -64,7 +65,19 @@ final class ApiKeys {
         if (digest.length() != 64) {
             throw new IllegalArgumentException("a sha256: API key hash has 64 hex digits");
         }
-        byDigest.put(digest, owner);
+        Owner known = byDigest.putIfAbsent(digest, owner);
+        if (known != null && !known.equals(owner)) {
+            throw new ConflictingApiKeysException(conflict(known, owner));
+        }
+    }
+
+    /** Names the owners, never the key. */
+    private static String conflict(Owner one, Owner other) {
+        if (one.admin() || other.admin()) {
+            String tenant = one.admin() ? other.tenant() : one.tenant();
+            return "the admin API key (CAMPANELLO_ADMIN_API_KEY) is also the API key of tenant '" + tenant + "'";
+        }
+        return "one API key is configured for tenant '" + one.tenant() + "' and for tenant '" + other.tenant() + "'";
     }
 
     private static boolean present(String value) {

@@ -32,11 +32,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "the request body is larger than allowed"));
     }
 
+    /** Campanello's own failure: logged, answered with the code alone (no message, no trace of the cause). */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("request failed", e);
-        return problem(Problems.of(
-                HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Campanello could not handle the request"));
+        return problem(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", null));
     }
 
     /** Framework errors (unknown path, wrong method, unreadable body) keep Spring's problem and get a code. */
@@ -46,6 +46,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (body instanceof ProblemDetail problem
                 && (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE))) {
             problem.setProperty(Problems.CODE, Problems.codeFor(status));
+        }
+        if (body instanceof ProblemDetail problem && status.is5xxServerError()) {
+            problem.setDetail(null);
         }
         return super.createResponseEntity(body, headers, status, exchange);
     }

@@ -50,11 +50,41 @@ class ComposeFileTest {
                     .containsKey("healthcheck");
             assertThat(Yaml.map(service, "depends_on"))
                     .containsEntry("kafka", Map.of("condition", "service_healthy"))
-                    .containsEntry("kafka-topics", Map.of("condition", "service_completed_successfully"));
+                    .containsEntry("kafka-topics", Map.of("condition", "service_completed_successfully"))
+                    .containsEntry("campanello-keys", Map.of("condition", "service_completed_successfully"));
             assertThat(Yaml.map(service, "environment"))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                     .containsEntry("CAMPANELLO_KAFKA_CREATE_TOPICS", "false")
                     .containsEntry("CAMPANELLO_URLPOLICY_ALLOWLIST", "inspector");
+        }
+    }
+
+    @Test
+    void publishesEveryPortOnLoopbackOnly() {
+        Map<String, Object> services = Yaml.map(compose, "services");
+        for (String name : services.keySet()) {
+            List<Object> ports = Yaml.list(service(name), "ports");
+            if (ports != null) {
+                assertThat(ports)
+                        .as(name)
+                        .allSatisfy(port -> assertThat((String) port).startsWith("127.0.0.1:"));
+            }
+        }
+    }
+
+    @Test
+    void shipsNoSecretsKeyButGeneratesOneIntoAVolume() {
+        assertThat(text).doesNotContainPattern("CAMPANELLO_SECRETS_KEY: \\$\\{CAMPANELLO_SECRETS_KEY:-[^}]");
+        Map<String, Object> keys = service("campanello-keys");
+        assertThat(Yaml.list(keys, "volumes")).containsExactly("campanello-keys:/keys");
+        assertThat((String) Yaml.at(keys, "command", 0))
+                .contains("/dev/urandom", "campanello.secrets.key", "chown 10001:10001");
+        for (String name : SERVICES) {
+            assertThat(Yaml.list(service(name), "volumes")).containsExactly("campanello-keys:/run/campanello-keys:ro");
+            assertThat(Yaml.map(service(name), "environment"))
+                    .doesNotContainKey("CAMPANELLO_SECRETS_KEY")
+                    .containsEntry("SPRING_CONFIG_IMPORT", "configtree:/run/campanello-keys/")
+                    .containsKey("CAMPANELLO_ADMIN_API_KEY");
         }
     }
 
@@ -91,7 +121,7 @@ class ComposeFileTest {
                 .loadFromString(Files.readString(HelmChart.DIRECTORY.resolve("values.yaml"))));
         for (String name : SERVICES) {
             Object port = Yaml.at(values, "services", name, "port");
-            assertThat(Yaml.list(service(name), "ports")).containsExactly(port + ":" + port);
+            assertThat(Yaml.list(service(name), "ports")).containsExactly("127.0.0.1:" + port + ":" + port);
             assertThat(Yaml.at(service(name), "environment", "SERVER_PORT")).isEqualTo(String.valueOf(port));
             assertThat(Yaml.at(service(name), "build", "args", "PORT")).isEqualTo(String.valueOf(port));
         }

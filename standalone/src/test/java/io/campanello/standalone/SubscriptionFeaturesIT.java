@@ -7,16 +7,19 @@ import static org.awaitility.Awaitility.await;
 import io.campanello.schemas.Topics;
 import io.campanello.signature.Webhook;
 import io.campanello.signature.WebhookVerificationException;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -307,6 +310,36 @@ class SubscriptionFeaturesIT {
         TestReceiver.Received xml = receiver.received("/xml").get(0);
         assertThat(xml.header("content-type")).isEqualTo("application/xml");
         assertThat(xml.bodyText()).startsWith("<event>").contains("<subject>order-9</subject>", "<amount>7</amount>");
+    }
+
+    @Test
+    void anXmlPayloadIsWellFormedWhateverTheEventHolds() throws Exception {
+        String type = unique("hostile");
+        subscribe(
+                acme,
+                "{\"url\": \"" + receiver.url("/hostile-xml") + "\", \"eventTypes\": [\"" + type + "\"],"
+                        + " \"payloadFormat\": \"XML\", \"activate\": true}");
+
+        send(
+                acme,
+                "{\"type\": \"" + type + "\", \"subject\": \"order-<9>\", \"data\": {"
+                        + "\"a><injected attr=\\\"1\\\"/><b\": \"x\", \"note\": \"bell\\u0007 nul\\u0000 & <tag>\"}}");
+
+        await().atMost(DELIVERY).until(() -> receiver.received("/hostile-xml").size() == 1);
+        TestReceiver.Received xml = receiver.received("/hostile-xml").get(0);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        Element event = factory.newDocumentBuilder()
+                .parse(new ByteArrayInputStream(xml.body()))
+                .getDocumentElement();
+        assertThat(event.getElementsByTagName("injected").getLength()).isZero();
+        assertThat(event.getElementsByTagName("subject").item(0).getTextContent())
+                .isEqualTo("order-<9>");
+        Element entry = (Element) event.getElementsByTagName("entry").item(0);
+        assertThat(entry.getAttribute("key")).isEqualTo("a><injected attr=\"1\"/><b");
+        assertThat(entry.getTextContent()).isEqualTo("x");
+        assertThat(event.getElementsByTagName("note").item(0).getTextContent())
+                .isEqualTo("bell\uFFFD nul\uFFFD & <tag>");
     }
 
     @Test

@@ -196,7 +196,13 @@ class SubscriptionsIT {
                 "{\"url\": \"not a url\", \"eventTypes\": [\"order.created\"]}",
                 "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": []}",
                 "{\"url\": \"https://93.184.215.14/hooks\"}",
-                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"order.*.created\"]}")) {
+                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"order.*.created\"]}",
+                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"a\"],"
+                        + " \"headers\": {\"X-Team\": \"a\\r\\nX-Injected: 1\"}}",
+                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"a\"],"
+                        + " \"headers\": {\"X-Team\": \" leading space\"}}",
+                "{\"url\": \"https://93.184.215.14/hooks\", \"eventTypes\": [\"a\"],"
+                        + " \"headers\": {\"X-Team\": \"caf\u00e9\"}}")) {
             Answer refused = create(body);
             assertThat(refused.status()).as(body).isEqualTo(400);
             assertThat(refused.contentType()).as(body).startsWith("application/problem+json");
@@ -205,6 +211,47 @@ class SubscriptionsIT {
         Answer malformed = create("{\"url\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.body().get("code").stringValue()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void oddPathsAreRefusedWithAProblemAndNeverAStackTrace() throws Exception {
+        for (String path : List.of(
+                "/v1/%2e%2e/",
+                "//v1/subscriptions",
+                "/v1/subscriptions/..;/",
+                "/v1/subscriptions/a%2Fb",
+                "/v1/subscriptions/%2e%2e/%2e%2e/actuator/health",
+                "/v1/./subscriptions",
+                "/v1/subscriptions/a%00b",
+                "/v1/subscriptions/%c3%28")) {
+            String answer = rawGet(path, true);
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400");
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT))
+                    .as(path)
+                    .contains("content-type: application/problem+json")
+                    .contains("\"code\":\"invalid_path\"")
+                    .doesNotContain("exception", "\tat ", "trace");
+        }
+        assertThat(rawGet("/v1/subscriptions/%zz", true))
+                .as("a malformed escape: refused by the HTTP server itself, without a body")
+                .startsWith("HTTP/1.1 400")
+                .doesNotContainIgnoringCase("exception");
+        assertThat(rawGet("/%761/subscriptions", false))
+                .as("an encoded path is checked once decoded: no key, no subscriptions")
+                .startsWith("HTTP/1.1 401");
+        assertThat(rawGet("/v1/subscriptions", true)).startsWith("HTTP/1.1 200");
+    }
+
+    /** A GET of a path exactly as written, on a socket: HTTP clients would normalise it first. */
+    private String rawGet(String path, boolean withKey) throws IOException {
+        int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + (withKey ? "Authorization: Bearer " + KEY + "\r\n" : "") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ final class Outcomes {
 
     private static final Set<Integer> ONLY_GONE = Set.of(410);
     private static final String BLOCKED = "blocked_address";
+    private static final String UNBUILDABLE = "payload_unbuildable";
 
     static DeliveryOutcome ofStatus(int status) {
         return ofStatus(status, null, Instant.EPOCH, ONLY_GONE::contains);
@@ -62,11 +63,11 @@ final class Outcomes {
 
     /**
      * A transport failure is worth retrying, its kind kept for the attempt record — except an endpoint that resolves
-     * only to blocked addresses, which no retry will fix.
+     * only to blocked addresses and a body that cannot be written, which no retry will fix.
      */
     static DeliveryOutcome ofError(Throwable error) {
         String kind = errorClass(error);
-        return BLOCKED.equals(kind)
+        return BLOCKED.equals(kind) || UNBUILDABLE.equals(kind)
                 ? new DeliveryOutcome.PermanentFailure(null, kind)
                 : new DeliveryOutcome.RetryableFailure(null, kind);
     }
@@ -85,6 +86,9 @@ final class Outcomes {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof BlockedAddressException) {
                 return BLOCKED;
+            }
+            if (cause instanceof UnbuildablePayloadException) {
+                return UNBUILDABLE;
             }
             if (cause instanceof TimeoutException
                     || cause.getClass().getSimpleName().contains("Timeout")) {

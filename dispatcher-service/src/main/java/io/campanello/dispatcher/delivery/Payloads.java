@@ -7,14 +7,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.xml.XmlMapper;
 
 /**
  * The body of a delivery, in the subscription's format: {@code JSON} — the event in CloudEvents' structured JSON
  * form; {@code THIN} — only its id, type, source, subject and time, for receivers that fetch the details from the
- * source system's API; {@code XML} — the same content as JSON, as XML.
+ * source system's API; {@code XML} — the same content as JSON, as XML that is well-formed whatever the event holds
+ * ({@link XmlPayload}). A body that cannot be written at all is an {@link UnbuildablePayloadException}.
  */
 @Component
 class Payloads {
@@ -25,7 +26,6 @@ class Payloads {
     record Body(byte[] bytes, String contentType) {}
 
     private final ObjectMapper json;
-    private final XmlMapper xml = XmlMapper.builder().build();
     private final Map<Written, Remembered> recent = Collections.synchronizedMap(new LinkedHashMap<>(512, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Written, Remembered> eldest) {
@@ -57,11 +57,21 @@ class Payloads {
     private record Remembered(EventEnvelope event, Body body) {}
 
     private Body write(EventEnvelope event, PayloadFormat format) {
+        try {
+            return written(event, format);
+        } catch (JacksonException e) {
+            // Not the parser's message: it may quote the event's data.
+            throw new UnbuildablePayloadException("the event cannot be written as " + format + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private Body written(EventEnvelope event, PayloadFormat format) {
         switch (format) {
             case THIN:
                 return new Body(json.writeValueAsBytes(attributes(event)), "application/json");
             case XML:
-                return new Body(xml.writer().withRootName("event").writeValueAsBytes(full(event)), "application/xml");
+                return new Body(XmlPayload.write(full(event)), "application/xml");
             case JSON:
             default:
                 return new Body(json.writeValueAsBytes(full(event)), "application/json");

@@ -21,6 +21,12 @@ class SubscriptionRules {
 
     private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*(\\.\\*)?|\\*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~\\-]{1,100}");
+    /**
+     * RFC 9110's field-value in ASCII, which is what Netty's HTTP encoder sends as it is: a value it refuses (a
+     * control character, a leading space) or would garble (non-ASCII) would fail every attempt.
+     */
+    private static final Pattern HEADER_VALUE = Pattern.compile("([\\x21-\\x7E]([\\x20-\\x7E\\t]*[\\x21-\\x7E])?)?");
+
     private static final Set<String> RESERVED_HEADERS = Set.of(
             "connection",
             "keep-alive",
@@ -125,9 +131,10 @@ class SubscriptionRules {
             }
             if (value == null
                     || value.length() > MAX_HEADER_VALUE
-                    || value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+                    || !HEADER_VALUE.matcher(value).matches()) {
                 throw invalid("header '" + name + "' needs a value of at most " + MAX_HEADER_VALUE
-                        + " characters without line breaks");
+                        + " visible ASCII characters (spaces and tabs only between them; no line breaks or other"
+                        + " control characters)");
             }
             valid.put(lower, value);
         });

@@ -17,6 +17,53 @@ class SubscriptionRulesTest {
             url -> Optional.empty());
 
     @Test
+    void acceptsHeaderValuesNettySendsAsTheyAre() {
+        assertThat(rules.headers(java.util.Map.of(
+                        "X-Team",
+                        "logistics",
+                        "X-Empty",
+                        "",
+                        "X-List",
+                        "a, b;\tq=0.5",
+                        "Authorization",
+                        "Bearer t0k=n")))
+                .containsEntry("x-team", "logistics")
+                .containsEntry("x-empty", "")
+                .containsEntry("x-list", "a, b;\tq=0.5")
+                .containsEntry("authorization", "Bearer t0k=n");
+    }
+
+    @Test
+    void refusesHeaderValuesNettyWouldRefuseOrGarbleNamingTheHeader() {
+        for (String value : java.util.List.of(
+                "a\r\nX-Injected: 1",
+                "a\nb",
+                "nul\u0000",
+                "bell\u0007",
+                "del\u007f",
+                " leading",
+                "\tleading",
+                "trailing ",
+                "caf\u00e9",
+                "\u2028",
+                "emoji\ud83d\udd14")) {
+            assertThatThrownBy(() -> rules.headers(java.util.Map.of("X-Team", value)))
+                    .as(value)
+                    .isInstanceOfSatisfying(ApiException.class, refused -> {
+                        assertThat(refused.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                        assertThat(refused.code()).isEqualTo("invalid_subscription");
+                    })
+                    .hasMessageStartingWith("header 'X-Team' needs a value");
+        }
+        for (String name : java.util.List.of("X Team", "X-Team\r\nX-Injected", "X:Team", "caf\u00e9", "")) {
+            assertThatThrownBy(() -> rules.headers(java.util.Map.of(name, "v")))
+                    .as(name)
+                    .isInstanceOf(ApiException.class)
+                    .hasMessageContaining("is not a valid HTTP header name");
+        }
+    }
+
+    @Test
     void acceptsAConcurrencyLimitFromOneToAThousand() {
         assertThat(rules.maxConcurrency(1)).isEqualTo(1);
         assertThat(rules.maxConcurrency(1000)).isEqualTo(1000);

@@ -37,8 +37,11 @@ final class Endpoint {
         BUSY
     }
 
-    /** A delivery waiting for a slot; one handed back from parking keeps its place whatever happens. */
-    private record Waiting(CompletableFuture<Turn> turn, boolean inOrder) {}
+    /**
+     * A delivery waiting for a slot; {@code beyondQueue} when it was let in past the queue because the endpoint kept
+     * up, so it leaves for the retry path if the endpoint stops keeping up.
+     */
+    private record Waiting(CompletableFuture<Turn> turn, boolean beyondQueue) {}
 
     /** Weight of the newest answer in the moving average of answer times. */
     private static final double ANSWER_WEIGHT = 0.2;
@@ -97,11 +100,12 @@ final class Endpoint {
         CompletableFuture<Turn> turn = new CompletableFuture<>();
         synchronized (this) {
             adopt(subscription);
-            boolean beyondQueue = waiting.size() >= properties.endpoint().queue();
-            if (!inOrder && beyondQueue && !keepsUp(waiting.size() + 1)) {
+            boolean beyondQueue =
+                    !inOrder && waiting.size() >= properties.endpoint().queue();
+            if (beyondQueue && !keepsUp(waiting.size() + 1)) {
                 return Optional.empty();
             }
-            waiting.addLast(new Waiting(turn, inOrder));
+            waiting.addLast(new Waiting(turn, beyondQueue));
             if (beyondQueue) {
                 checkOverflowLater();
             }
@@ -147,13 +151,13 @@ final class Endpoint {
                 checkOverflowLater();
                 return;
             }
-            // The newest leave first; parked deliveries handed back in order keep their place.
-            var beyond = waiting.descendingIterator();
+            // The newest of those let in beyond the queue leave first; the others keep their place.
+            var newestFirst = waiting.descendingIterator();
             int extra = waiting.size() - queue;
-            while (extra > 0 && beyond.hasNext()) {
-                Waiting last = beyond.next();
-                if (!last.inOrder()) {
-                    beyond.remove();
+            while (extra > 0 && newestFirst.hasNext()) {
+                Waiting last = newestFirst.next();
+                if (last.beyondQueue()) {
+                    newestFirst.remove();
                     busy.add(last.turn());
                     extra--;
                 }

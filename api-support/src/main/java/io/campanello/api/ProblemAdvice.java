@@ -23,7 +23,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> refused(ApiException e) {
-        return problem(Problems.of(e.status(), e.code(), e.getMessage()));
+        ProblemDetail problem = Problems.of(e.status(), e.code(), e.getMessage());
+        e.properties().forEach(problem::setProperty);
+        return problem(problem);
     }
 
     @ExceptionHandler(DataBufferLimitException.class)

@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sourceConcurrency how many consumers read the source topics' partitions in parallel (more than the
  *     partitions is useless)
  * @param acceptUnknownTypes accept events whose type is not in the tenant's event-type catalog
+ * @param maxEventTypesPerTenant how many event types one tenant may register; one more is refused 429
+ *     {@code quota_exceeded} (replacing an existing one is always allowed)
  */
 @Validated
 @ConfigurationProperties("campanello.ingest")
@@ -31,4 +33,5 @@ public record IngestProperties(
         @DefaultValue List<String> sourceTopics,
         @NotBlank @DefaultValue("default") String sourceTenant,
         @Min(1) @Max(64) @DefaultValue("2") int sourceConcurrency,
-        @DefaultValue("true") boolean acceptUnknownTypes) {}
+        @DefaultValue("true") boolean acceptUnknownTypes,
+        @Min(1) @DefaultValue("1000") int maxEventTypesPerTenant) {}

@@ -44,6 +44,7 @@ public class EventTypeCatalog {
     private final KafkaTemplate<String, SpecificRecord> kafka;
     private final String topic;
     private final boolean acceptUnknownTypes;
+    private final int maxPerTenant;
     private final Clock clock;
     private final EventSchemas schemas = new EventSchemas();
     private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
@@ -58,6 +59,7 @@ public class EventTypeCatalog {
         this.kafka = kafka;
         this.topic = kafkaProperties.topics().eventTypes();
         this.acceptUnknownTypes = properties.acceptUnknownTypes();
+        this.maxPerTenant = properties.maxEventTypesPerTenant();
         this.clock = clock;
         table.addListener((key, previous, current) -> {
             if (current == null || current.getDataSchema() == null) {
@@ -88,6 +90,15 @@ public class EventTypeCatalog {
             checkSchema(schema);
         }
         boolean created = table.get(key(tenant, name)).isEmpty();
+        if (created) {
+            long count = list(tenant).size();
+            if (count >= maxPerTenant) {
+                throw ApiException.quotaExceeded(
+                        "event_types_per_tenant",
+                        maxPerTenant,
+                        "the tenant has " + count + " event types, the most allowed is " + maxPerTenant);
+            }
+        }
         EventType eventType = EventType.newBuilder()
                 .setTenant(tenant)
                 .setName(name)

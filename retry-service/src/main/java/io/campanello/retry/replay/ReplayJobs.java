@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -47,12 +49,10 @@ class ReplayJobs implements SmartLifecycle {
     private final CampanelloKafkaProperties.TopicNames topics;
     private final Clock clock;
     private final UnreadableRecords unreadable;
+    private final ReplayProperties limits;
     private final Map<String, ReplayRunner> running = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "replay");
-        thread.setDaemon(true);
-        return thread;
-    });
+    // At most maxRunning threads; jobs resumed after a restart beyond that wait their turn in the queue.
+    private final ExecutorService executor;
     private volatile boolean started;
 
     ReplayJobs(
@@ -62,7 +62,8 @@ class ReplayJobs implements SmartLifecycle {
             KafkaProperties kafkaProperties,
             CampanelloKafkaProperties properties,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ReplayProperties limits) {
         this.jobs = jobs;
         this.marks = marks;
         this.kafka = kafka;
@@ -70,6 +71,12 @@ class ReplayJobs implements SmartLifecycle {
         this.topics = properties.topics();
         this.clock = clock;
         this.unreadable = new UnreadableRecords("replay", meters);
+        this.limits = limits;
+        this.executor = Executors.newFixedThreadPool(limits.maxRunning(), runnable -> {
+            Thread thread = new Thread(runnable, "replay");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     CompletableFuture<ReplayJob> start(String tenant, ReplayRequest request) {
@@ -98,11 +105,45 @@ class ReplayJobs implements SmartLifecycle {
                 .setPositions(Map.of())
                 .setCreatedAt(clock.instant())
                 .build();
-        return kafka.send(topics.replays(), job.getId(), job).thenApply(sent -> {
-            jobs.applyOwnWrite(job.getId(), job);
-            run(job);
-            return job;
-        });
+        ReplayRunner runner = runner(job);
+        admit(runner);
+        try {
+            return kafka.send(topics.replays(), job.getId(), job)
+                    .whenComplete((sent, failure) -> {
+                        if (failure != null) {
+                            running.remove(job.getId());
+                        }
+                    })
+                    .thenApply(sent -> {
+                        jobs.applyOwnWrite(job.getId(), job);
+                        executor.execute(runner);
+                        return job;
+                    });
+        } catch (RuntimeException e) {
+            running.remove(job.getId());
+            throw e;
+        }
+    }
+
+    /** Takes a place for a new job, or refuses it when its tenant or the service has no room left. */
+    private synchronized void admit(ReplayRunner runner) {
+        if (running.size() >= limits.maxRunning()) {
+            throw new ApiException(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "too_many_replays",
+                    limits.maxRunning() + " replays are running, the most this service runs at once; retry later");
+        }
+        long ofTenant = running.values().stream()
+                .filter(other -> Objects.equals(other.tenant(), runner.tenant()))
+                .count();
+        if (ofTenant >= limits.maxRunningPerTenant()) {
+            throw ApiException.quotaExceeded(
+                    "running_replays_per_tenant",
+                    limits.maxRunningPerTenant(),
+                    "the tenant has " + ofTenant + " replays running, the most allowed is "
+                            + limits.maxRunningPerTenant() + "; wait for one to finish or cancel one");
+        }
+        running.put(runner.jobId(), runner);
     }
 
     ReplayJob get(String tenant, String id) {
@@ -120,8 +161,14 @@ class ReplayJobs implements SmartLifecycle {
         return job;
     }
 
-    private void run(ReplayJob job) {
-        ReplayRunner runner = new ReplayRunner(
+    private void resume(ReplayJob job) {
+        ReplayRunner runner = runner(job);
+        running.put(job.getId(), runner);
+        executor.execute(runner);
+    }
+
+    private ReplayRunner runner(ReplayJob job) {
+        return new ReplayRunner(
                 job,
                 kafkaProperties.buildConsumerProperties(),
                 kafkaProperties.buildProducerProperties(),
@@ -143,8 +190,6 @@ class ReplayJobs implements SmartLifecycle {
                 },
                 clock,
                 unreadable);
-        running.put(job.getId(), runner);
-        executor.execute(runner);
     }
 
     /** Where webhooks.dlq ends now: a job replays what was dead when it started, never what dies while it runs. */
@@ -168,7 +213,7 @@ class ReplayJobs implements SmartLifecycle {
         jobs.values().stream()
                 .filter(job -> job.getState() == ReplayState.RUNNING)
                 .filter(job -> !running.containsKey(job.getId()))
-                .forEach(this::run);
+                .forEach(this::resume);
         started = true;
     }
 

@@ -84,6 +84,14 @@ final class ReplayRunner implements Runnable {
         this.unreadable = unreadable;
     }
 
+    String jobId() {
+        return start.getId();
+    }
+
+    String tenant() {
+        return start.getTenant();
+    }
+
     /** Stops the job for good: it ends CANCELLED. */
     void cancel() {
         cancelled = true;

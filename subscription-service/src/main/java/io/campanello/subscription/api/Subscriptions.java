@@ -38,6 +38,7 @@ public class Subscriptions {
     private final SubscriptionRules rules;
     private final SecretCipher cipher;
     private final Clock clock;
+    private final int maxPerTenant;
 
     Subscriptions(
             TopicTable<Subscription> table,
@@ -45,19 +46,33 @@ public class Subscriptions {
             CampanelloKafkaProperties properties,
             SubscriptionRules rules,
             SecretCipher cipher,
-            Clock clock) {
+            Clock clock,
+            SubscriptionsProperties limits) {
         this.table = table;
         this.kafka = kafka;
         this.topic = properties.topics().subscriptions();
         this.rules = rules;
         this.cipher = cipher;
         this.clock = clock;
+        this.maxPerTenant = limits.maxPerTenant();
     }
 
     /** A new subscription and its plain secret (shown once). */
     record Created(Subscription subscription, String secret) {}
 
     CompletableFuture<Created> create(String tenant, SubscriptionRequest request) {
+        // Checked against the table, so two creates racing at the limit may both pass: the limit is a guard
+        // against runaway clients, not an exact count.
+        long count = table.values().stream()
+                .filter(subscription -> subscription.getTenant().equals(tenant))
+                .count();
+        if (count >= maxPerTenant) {
+            throw ApiException.quotaExceeded(
+                    "subscriptions_per_tenant",
+                    maxPerTenant,
+                    "the tenant has " + count + " subscriptions, the most allowed is " + maxPerTenant
+                            + "; delete one first");
+        }
         String secret = rules.secret(request.secret());
         Subscription subscription = Subscription.newBuilder()
                 .setId(Ids.newSubscriptionId())

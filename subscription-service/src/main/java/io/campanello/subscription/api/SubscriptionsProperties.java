@@ -11,10 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxTimeout the longest
  * @param defaultRotationOverlap how long the previous secret keeps signing after a rotation
  * @param maxRotationOverlap the longest overlap a rotation may ask for
+ * @param maxPerTenant how many subscriptions one tenant may have (any status); one more is refused 429
+ *     {@code quota_exceeded}
  */
 @ConfigurationProperties("campanello.subscriptions")
 record SubscriptionsProperties(
         @DefaultValue("1s") Duration minTimeout,
         @DefaultValue("30s") Duration maxTimeout,
         @DefaultValue("24h") Duration defaultRotationOverlap,
-        @DefaultValue("7d") Duration maxRotationOverlap) {}
+        @DefaultValue("7d") Duration maxRotationOverlap,
+        @DefaultValue("1000") int maxPerTenant) {}

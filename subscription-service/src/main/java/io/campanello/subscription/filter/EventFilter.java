@@ -28,7 +28,8 @@ import tools.jackson.databind.ObjectMapper;
  * A subscription's filter: a CEL expression over the event, compiled and type-checked once, evaluated per event.
  * Variables: {@code type}, {@code subject}, {@code source} (strings, empty when absent), {@code time} (timestamp),
  * {@code data} (the event's JSON data) and {@code attributes} (extension attributes, map of strings). Evaluation
- * is bounded: the expression's size, its nesting and the iterations of its macros are limited.
+ * is bounded: the expression's size, its nesting and the iterations of its macros are limited, and each evaluation
+ * is cut when it goes over its {@link EvaluationBudget}.
  */
 public final class EventFilter {
 
@@ -132,13 +133,33 @@ public final class EventFilter {
         return matches(variables(event, json));
     }
 
-    /** Whether an event, given as its {@link #variables}, passes the filter. */
+    /** Whether an event, given as its {@link #variables}, passes the filter within the default budget. */
     public boolean matches(Map<String, Object> variables) throws FilterEvaluationException {
+        return matches(variables, EvaluationBudget.DEFAULT);
+    }
+
+    /**
+     * Whether an event, given as its {@link #variables}, passes the filter.
+     *
+     * @throws FilterCutException when the evaluation went over the budget (it was stopped there)
+     * @throws FilterEvaluationException when the expression fails on this event
+     */
+    public boolean matches(Map<String, Object> variables, EvaluationBudget budget) throws FilterEvaluationException {
+        EvaluationBudget.Meter meter = budget.start();
+        Object result;
         try {
-            return Boolean.TRUE.equals(program.eval(variables));
+            result = program.trace(variables, meter);
         } catch (CelEvaluationException e) {
+            if (meter.exceeded() != null) {
+                throw new FilterCutException(meter.exceeded());
+            }
             throw new FilterEvaluationException(e.getMessage());
         }
+        // CEL's || and && absorb an error on one side when the other decides: a cut still counts as a cut.
+        if (meter.exceeded() != null) {
+            throw new FilterCutException(meter.exceeded());
+        }
+        return Boolean.TRUE.equals(result);
     }
 
     private static Object data(EventEnvelope event, ObjectMapper json) throws FilterEvaluationException {
@@ -180,12 +201,30 @@ public final class EventFilter {
     }
 
     /** The filter failed on one event: for that event it means "no match". */
-    public static final class FilterEvaluationException extends Exception {
+    public static class FilterEvaluationException extends Exception {
 
         private static final long serialVersionUID = 1L;
 
         FilterEvaluationException(String message) {
             super(message);
+        }
+    }
+
+    /** The evaluation went over its {@link EvaluationBudget} and was stopped: for that event it means "no match". */
+    public static final class FilterCutException extends FilterEvaluationException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final EvaluationBudget.Reason reason;
+
+        FilterCutException(EvaluationBudget.Reason reason) {
+            super("the filter was cut: it went over its " + (reason == EvaluationBudget.Reason.COST ? "cost" : "time")
+                    + " budget");
+            this.reason = reason;
+        }
+
+        public EvaluationBudget.Reason reason() {
+            return reason;
         }
     }
 }

@@ -5,9 +5,11 @@ import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EventEnvelope;
 import io.campanello.schemas.v1.MatchMode;
 import io.campanello.schemas.v1.Subscription;
+import io.campanello.subscription.filter.EvaluationBudget;
 import io.campanello.subscription.filter.EventFilter;
 import io.micrometer.core.instrument.Counter;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,13 +33,22 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
     private final SubscriptionIndex index;
     private final ObjectMapper json;
     private final Counter filterErrors;
+    private final EvaluationBudget budget;
+    private final Function<EvaluationBudget.Reason, Counter> filterCuts;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, String> memory;
 
-    MatchProcessor(SubscriptionIndex index, ObjectMapper json, Counter filterErrors) {
+    MatchProcessor(
+            SubscriptionIndex index,
+            ObjectMapper json,
+            Counter filterErrors,
+            EvaluationBudget budget,
+            Function<EvaluationBudget.Reason, Counter> filterCuts) {
         this.index = index;
         this.json = json;
         this.filterErrors = filterErrors;
+        this.budget = budget;
+        this.filterCuts = filterCuts;
     }
 
     @Override
@@ -79,7 +90,15 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
             return true;
         }
         try {
-            return filter.matches(variables.get());
+            return filter.matches(variables.get(), budget);
+        } catch (EventFilter.FilterCutException e) {
+            filterCuts.apply(e.reason()).increment();
+            log.info(
+                    "filter cut, no match subscription_id={} event_id={} reason={}",
+                    subscriptionId,
+                    variables.event.getId(),
+                    e.reason());
+            return false;
         } catch (EventFilter.FilterEvaluationException e) {
             filterErrors.increment();
             log.debug(

@@ -3,8 +3,12 @@ package io.campanello.subscription.matching;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.AvroSerializer;
+import io.campanello.subscription.filter.EvaluationBudget;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
@@ -72,10 +76,20 @@ class MatcherStreams implements SmartLifecycle {
 
         Serde<SpecificRecord> avro = Serdes.serdeFrom(new AvroSerializer(), new AvroDeserializer());
         var filterErrors = meters.counter("campanello.matcher.filter.errors");
+        var budget = new EvaluationBudget(matcher.filterMaxCost(), matcher.filterMaxTime(), System::nanoTime);
+        Map<EvaluationBudget.Reason, Counter> cuts = new EnumMap<>(EvaluationBudget.Reason.class);
+        for (EvaluationBudget.Reason reason : EvaluationBudget.Reason.values()) {
+            cuts.put(
+                    reason,
+                    meters.counter(
+                            "campanello.matcher.filter.cut",
+                            "reason",
+                            reason.name().toLowerCase(Locale.ROOT)));
+        }
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(MatchProcessor.STORE), Serdes.String(), Serdes.String()));
         builder.stream(properties.topics().events(), Consumed.with(Serdes.String(), avro))
-                .process(() -> new MatchProcessor(index, json, filterErrors), MatchProcessor.STORE)
+                .process(() -> new MatchProcessor(index, json, filterErrors, budget, cuts::get), MatchProcessor.STORE)
                 .to(properties.topics().deliveries(), Produced.with(Serdes.String(), avro));
     }
 

@@ -13,7 +13,7 @@ class SubscriptionRulesTest {
 
     private final SubscriptionRules rules = new SubscriptionRules(
             new SubscriptionsProperties(
-                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofDays(7)),
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofDays(7), 1000),
             url -> Optional.empty());
 
     @Test

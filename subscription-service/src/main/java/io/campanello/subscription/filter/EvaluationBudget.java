@@ -1,0 +1,91 @@
+package io.campanello.subscription.filter;
+
+import dev.cel.common.ast.CelExpr;
+import dev.cel.runtime.CelEvaluationListener;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * What one evaluation of a filter may cost. Every step of the expression costs one unit, and every value a step
+ * produces costs its size on top (a string one unit per KiB, a list or a map one unit per element), because the
+ * steps that follow walk it: {@code data.s.matches(...)} over a 200 KiB string costs about 200. Past
+ * {@code maxCost} units or {@code maxTime} the evaluation is cut.
+ *
+ * @param maxCost the most units one evaluation may use
+ * @param maxTime the longest one evaluation may run, checked after every step (a backstop for slow single steps)
+ * @param nanoTime the clock the time is read from
+ */
+public record EvaluationBudget(long maxCost, Duration maxTime, LongSupplier nanoTime) {
+
+    /** The matcher's default: 2,000 units (about 2 MiB of strings walked) and 50 ms. */
+    public static final EvaluationBudget DEFAULT = new EvaluationBudget(2_000, Duration.ofMillis(50), System::nanoTime);
+
+    /** Why an evaluation was cut: the tag of {@code campanello.matcher.filter.cut}. */
+    public enum Reason {
+        /** The expression used more than {@code maxCost} units. */
+        COST,
+        /** The expression ran longer than {@code maxTime}. */
+        TIME
+    }
+
+    Meter start() {
+        return new Meter();
+    }
+
+    /** Follows one evaluation; once over the budget it stops it at the next step. */
+    final class Meter implements CelEvaluationListener {
+
+        private final long deadline = nanoTime.getAsLong() + maxTime.toNanos();
+        private long cost;
+        private Reason exceeded;
+
+        @Override
+        public void callback(CelExpr expr, Object result) {
+            cost += 1 + size(result);
+            if (exceeded == null && cost > maxCost) {
+                exceeded = Reason.COST;
+            } else if (exceeded == null && nanoTime.getAsLong() - deadline > 0) {
+                exceeded = Reason.TIME;
+            }
+            if (exceeded != null) {
+                throw new Exceeded(exceeded);
+            }
+        }
+
+        Reason exceeded() {
+            return exceeded;
+        }
+
+        private static long size(Object value) {
+            if (value instanceof String string) {
+                return string.length() >> 10;
+            }
+            if (value instanceof com.google.protobuf.ByteString bytes) {
+                return bytes.size() >> 10;
+            }
+            if (value instanceof Collection<?> collection) {
+                return collection.size();
+            }
+            if (value instanceof Map<?, ?> map) {
+                return map.size();
+            }
+            return 0;
+        }
+    }
+
+    /** Thrown from the listener to stop CEL's interpreter; CEL wraps it in its evaluation error. */
+    static final class Exceeded extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        Exceeded(Reason reason) {
+            super(
+                    "the filter exceeded its budget (" + reason.name().toLowerCase(java.util.Locale.ROOT) + ")",
+                    null,
+                    false,
+                    false);
+        }
+    }
+}

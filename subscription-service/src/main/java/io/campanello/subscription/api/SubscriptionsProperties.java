@@ -11,10 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxTimeout the longest
  * @param defaultRotationOverlap how long the previous secret keeps signing after a rotation
  * @param maxRotationOverlap the longest overlap a rotation may ask for
+ * @param urlCheckTimeout how long a create or PATCH waits for the URL's host to resolve before refusing it
  */
 @ConfigurationProperties("campanello.subscriptions")
 record SubscriptionsProperties(
         @DefaultValue("1s") Duration minTimeout,
         @DefaultValue("30s") Duration maxTimeout,
         @DefaultValue("24h") Duration defaultRotationOverlap,
-        @DefaultValue("7d") Duration maxRotationOverlap) {}
+        @DefaultValue("7d") Duration maxRotationOverlap,
+        @DefaultValue("5s") Duration urlCheckTimeout) {}

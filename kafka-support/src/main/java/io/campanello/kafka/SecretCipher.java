@@ -1,6 +1,8 @@
 package io.campanello.kafka;
 
+import io.campanello.schemas.v1.SealedValue;
 import io.campanello.schemas.v1.SigningSecret;
+import io.campanello.schemas.v1.Subscription;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -8,14 +10,15 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals subscription secrets with AES-256-GCM before they go on Kafka, and opens them for the services that sign
- * or show them. Each sealed secret names the key that sealed it, so the key can be rotated: new secrets use the
+ * Seals subscription secrets and custom header values with AES-256-GCM before they go on Kafka, and opens them for
+ * the services that sign, send or show them. Each sealed secret names the key that sealed it, so the key can be rotated: new secrets use the
  * current key, older ones open with a previous key.
  */
 public final class SecretCipher {
@@ -55,16 +58,26 @@ public final class SecretCipher {
     }
 
     public SigningSecret seal(String secret, Instant expiresAt) {
+        SealedValue sealed = seal(secret);
+        return SigningSecret.newBuilder()
+                .setKeyId(sealed.getKeyId())
+                .setNonce(sealed.getNonce())
+                .setCiphertext(sealed.getCiphertext())
+                .setExpiresAt(expiresAt)
+                .build();
+    }
+
+    /** Seals any value that must not be readable on Kafka, such as a custom header's value. */
+    public SealedValue seal(String value) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = cipher(Cipher.ENCRYPT_MODE, currentKeyId, nonce);
-            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            return SigningSecret.newBuilder()
+            byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
+            return SealedValue.newBuilder()
                     .setKeyId(currentKeyId)
                     .setNonce(ByteBuffer.wrap(nonce))
                     .setCiphertext(ByteBuffer.wrap(sealed))
-                    .setExpiresAt(expiresAt)
                     .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("could not seal a secret", e);
@@ -75,11 +88,42 @@ public final class SecretCipher {
      * @throws IllegalStateException if the key that sealed it is not configured or the record was tampered with
      */
     public String open(SigningSecret sealed) {
+        return open(sealed.getKeyId(), sealed.getNonce(), sealed.getCiphertext());
+    }
+
+    /**
+     * @throws IllegalStateException if the key that sealed it is not configured or the record was tampered with
+     */
+    public String open(SealedValue sealed) {
+        return open(sealed.getKeyId(), sealed.getNonce(), sealed.getCiphertext());
+    }
+
+    /** Each header value sealed, for {@code Subscription.sealedHeaders}; the names stay readable. */
+    public Map<String, SealedValue> sealHeaders(Map<String, String> headers) {
+        Map<String, SealedValue> sealed = new LinkedHashMap<>();
+        headers.forEach((name, value) -> sealed.put(name, seal(value)));
+        return sealed;
+    }
+
+    /**
+     * The subscription's custom headers in clear: its sealed headers opened or, for a record an earlier release
+     * wrote, its clear {@code headers}.
+     */
+    public Map<String, String> openHeaders(Subscription subscription) {
+        if (subscription.getSealedHeaders().isEmpty()) {
+            return subscription.getHeaders();
+        }
+        Map<String, String> opened = new LinkedHashMap<>();
+        subscription.getSealedHeaders().forEach((name, value) -> opened.put(name, open(value)));
+        return opened;
+    }
+
+    private String open(String keyId, ByteBuffer nonce, ByteBuffer ciphertext) {
         try {
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, sealed.getKeyId(), bytes(sealed.getNonce()));
-            return new String(cipher.doFinal(bytes(sealed.getCiphertext())), StandardCharsets.UTF_8);
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, keyId, bytes(nonce));
+            return new String(cipher.doFinal(bytes(ciphertext)), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not open a secret sealed with key " + sealed.getKeyId(), e);
+            throw new IllegalStateException("could not open a secret sealed with key " + keyId, e);
         }
     }
 

@@ -30,6 +30,37 @@ class SecretCipherTest {
     }
 
     @Test
+    void sealsAHeaderValueLikeASecret() {
+        var sealed = cipher.seal("Bearer receiver-token-123");
+
+        assertThat(new String(sealed.getCiphertext().array(), StandardCharsets.ISO_8859_1))
+                .doesNotContain("receiver-token");
+        assertThat(cipher.open(sealed)).isEqualTo("Bearer receiver-token-123");
+    }
+
+    @Test
+    void opensSealedHeadersAndStillSendsTheClearOnesOfAnEarlierRelease() {
+        var written = io.campanello.schemas.v1.Subscription.newBuilder()
+                .setId("sub_1")
+                .setTenant("acme")
+                .setUrl("https://example.com/hook")
+                .setEventTypes(java.util.List.of("a"))
+                .setSecrets(java.util.List.of(cipher.seal(SECRET, null)))
+                .setCreatedAt(java.time.Instant.EPOCH);
+        var earlier = written.setHeaders(Map.of("authorization", "Bearer old")).build();
+        var sealed = io.campanello.schemas.v1.Subscription.newBuilder(earlier)
+                .setHeaders(Map.of())
+                .setSealedHeaders(cipher.sealHeaders(Map.of("authorization", "Bearer new")))
+                .build();
+
+        assertThat(cipher.openHeaders(earlier)).containsExactly(Map.entry("authorization", "Bearer old"));
+        assertThat(cipher.openHeaders(sealed)).containsExactly(Map.entry("authorization", "Bearer new"));
+        assertThat(new String(new AvroSerializer().serialize("t", sealed), StandardCharsets.ISO_8859_1))
+                .contains("authorization")
+                .doesNotContain("Bearer");
+    }
+
+    @Test
     void opensWhatAPreviousKeySealedAfterTheKeyRotated() {
         SigningSecret sealedWithK1 = cipher.seal(SECRET, null);
         SecretCipher rotated = new SecretCipher(

@@ -238,7 +238,10 @@ class SubscriptionFeaturesIT {
 
     @Test
     void noSecretIsReadableOnTheSubscriptionsTopic() {
-        String secret = subscribe(acme, "{\"url\": \"" + receiver.url("/raw") + "\", \"eventTypes\": [\"raw\"]}")
+        String secret = subscribe(
+                        acme,
+                        "{\"url\": \"" + receiver.url("/raw") + "\", \"eventTypes\": [\"raw\"],"
+                                + " \"headers\": {\"Authorization\": \"Bearer receiver-token-0815\"}}")
                 .get("secret")
                 .stringValue();
         String secretBody = secret.substring("whsec_".length());
@@ -251,6 +254,7 @@ class SubscriptionFeaturesIT {
                 .map(ConsumerRecord::value)
                 .toList();
         assertThat(raw).noneMatch(bytes -> contains(bytes, secretBody)).noneMatch(bytes -> contains(bytes, secret));
+        assertThat(raw).noneMatch(bytes -> contains(bytes, "receiver-token-0815"));
     }
 
     @Test
@@ -289,10 +293,14 @@ class SubscriptionFeaturesIT {
     @Test
     void headersAndPayloadFormatsAreTheSubscriptionsChoice() {
         String type = unique("formats");
-        subscribe(
+        JsonNode created = subscribe(
                 acme,
                 "{\"url\": \"" + receiver.url("/thin") + "\", \"eventTypes\": [\"" + type + "\"],"
-                        + " \"payloadFormat\": \"THIN\", \"headers\": {\"X-Team\": \"logistics\"}, \"activate\": true}");
+                        + " \"payloadFormat\": \"THIN\", \"headers\": {\"X-Team\": \"logistics\","
+                        + " \"Authorization\": \"Bearer receiver-token-4711\"}, \"activate\": true}");
+        assertThat(created.get("headers").get("authorization").stringValue())
+                .as("shown masked, sent in clear")
+                .isEqualTo("••••");
         subscribe(
                 acme,
                 "{\"url\": \"" + receiver.url("/xml") + "\", \"eventTypes\": [\"" + type + "\"],"
@@ -305,6 +313,7 @@ class SubscriptionFeaturesIT {
                         && receiver.received("/xml").size() == 1);
         TestReceiver.Received thin = receiver.received("/thin").get(0);
         assertThat(thin.header("x-team")).isEqualTo("logistics");
+        assertThat(thin.header("authorization")).isEqualTo("Bearer receiver-token-4711");
         assertThat(body(thin).has("data")).isFalse();
         assertThat(body(thin).get("subject").stringValue()).isEqualTo("order-9");
         TestReceiver.Received xml = receiver.received("/xml").get(0);

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the signed request of one attempt: the subscription's headers, then the body in its format, then the
- * Standard Webhooks headers, signed with every secret that signs now (two while a rotation overlaps).
+ * Builds the signed request of one attempt: the subscription's headers (opened: their values are sealed on Kafka),
+ * then the body in its format, then the Standard Webhooks headers, signed with every secret that signs now (two
+ * while a rotation overlaps).
  */
 @Component
 class Requests {
@@ -47,7 +48,7 @@ class Requests {
                 .filter(signer -> signsAt(signer.sealed(), now))
                 .map(signer -> signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()))
                 .collect(Collectors.joining(" "));
-        Map<String, String> headers = new LinkedHashMap<>(subscription.getHeaders());
+        Map<String, String> headers = new LinkedHashMap<>(cipher.openHeaders(subscription));
         headers.put("content-type", body.contentType());
         headers.put("content-length", Integer.toString(body.bytes().length));
         headers.put("user-agent", USER_AGENT);

@@ -6,10 +6,14 @@ import io.campanello.schemas.v1.PayloadFormat;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.schemas.v1.SubscriptionStatus;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A subscription as the API shows it; the secret only in the answer to its creation. */
+/**
+ * A subscription as the API shows it: the secret only in the answer to its creation, custom header values never
+ * (each shows as {@link #MASK}: they often hold the receiver's credentials).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SubscriptionView(
         String id,
@@ -28,6 +32,9 @@ record SubscriptionView(
         Instant updatedAt,
         String secret) {
 
+    /** What a custom header's value shows as. */
+    static final String MASK = "••••";
+
     static SubscriptionView of(Subscription subscription) {
         return of(subscription, null);
     }
@@ -40,7 +47,7 @@ record SubscriptionView(
                 subscription.getFilter(),
                 subscription.getMode(),
                 subscription.getStatus(),
-                subscription.getHeaders(),
+                masked(subscription),
                 subscription.getPayloadFormat(),
                 subscription.getTimeoutMillis(),
                 subscription.getMaxConcurrency(),
@@ -49,5 +56,14 @@ record SubscriptionView(
                 subscription.getCreatedAt(),
                 subscription.getUpdatedAt(),
                 secret);
+    }
+
+    private static Map<String, String> masked(Subscription subscription) {
+        // The same choice as SecretCipher.openHeaders: the sealed headers, or the clear ones of an older record.
+        Map<String, ?> headers =
+                subscription.getSealedHeaders().isEmpty() ? subscription.getHeaders() : subscription.getSealedHeaders();
+        Map<String, String> masked = new LinkedHashMap<>();
+        headers.keySet().forEach(name -> masked.put(name, MASK));
+        return masked;
     }
 }

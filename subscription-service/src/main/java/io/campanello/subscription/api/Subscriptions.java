@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.http.HttpStatus;
@@ -27,7 +29,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates, changes and deletes subscriptions. A change is written to the compacted topic first and answered once
- * Kafka acknowledged it; reads come from the table that follows the topic. Secrets are sealed before they leave.
+ * Kafka acknowledged it; reads come from the table that follows the topic. Secrets and custom header values are
+ * sealed before they leave. Changes to one subscription are serialised here: each builds on the one before it, even
+ * while that one is still on its way to Kafka, so an {@code If-Match} precondition means what it says.
  */
 @Component
 public class Subscriptions {
@@ -37,8 +41,11 @@ public class Subscriptions {
     private final String topic;
     private final SubscriptionRules rules;
     private final SecretCipher cipher;
+    private final UrlChecks urlChecks;
     private final Clock clock;
     private final int maxPerTenant;
+    /** Changes sent but not yet acknowledged, by id; empty for a deletion. Written under {@code this}. */
+    private final Map<String, Optional<Subscription>> pending = new ConcurrentHashMap<>();
 
     Subscriptions(
             TopicTable<Subscription> table,
@@ -46,6 +53,7 @@ public class Subscriptions {
             CampanelloKafkaProperties properties,
             SubscriptionRules rules,
             SecretCipher cipher,
+            UrlChecks urlChecks,
             Clock clock,
             SubscriptionsProperties limits) {
         this.table = table;
@@ -53,6 +61,7 @@ public class Subscriptions {
         this.topic = properties.topics().subscriptions();
         this.rules = rules;
         this.cipher = cipher;
+        this.urlChecks = urlChecks;
         this.clock = clock;
         this.maxPerTenant = limits.maxPerTenant();
     }
@@ -84,14 +93,17 @@ public class Subscriptions {
                 .setStatus(
                         Boolean.TRUE.equals(request.activate()) ? SubscriptionStatus.ACTIVE : SubscriptionStatus.DRAFT)
                 .setSecrets(List.of(cipher.seal(secret, null)))
-                .setHeaders(rules.headers(request.headers()))
+                .setSealedHeaders(cipher.sealHeaders(rules.headers(request.headers())))
                 .setPayloadFormat(request.payloadFormat() != null ? request.payloadFormat() : PayloadFormat.JSON)
                 .setTimeoutMillis(rules.timeoutMillis(request.timeoutMillis()))
                 .setMaxConcurrency(rules.maxConcurrency(request.maxConcurrency()))
                 .setRateLimit(rules.rateLimit(request.rateLimit()))
                 .setCreatedAt(clock.instant())
                 .build();
-        return write(subscription).thenApply(written -> new Created(written, secret));
+        return urlChecks
+                .allowed(tenant, subscription.getUrl())
+                .thenCompose(allowed -> write(subscription))
+                .thenApply(written -> new Created(written, secret));
     }
 
     List<Subscription> list(String tenant) {
@@ -108,51 +120,68 @@ public class Subscriptions {
                 .orElseThrow(() -> ApiException.notFound("subscription_not_found", "no subscription " + id));
     }
 
-    CompletableFuture<Subscription> patch(String tenant, String id, SubscriptionPatch patch) {
-        return change(tenant, id, builder -> {
-            if (patch.url() != null) {
-                builder.setUrl(rules.url(patch.url()));
+    /** Checks everything the patch names first, the URL's host last (it needs DNS), then applies it. */
+    CompletableFuture<Subscription> patch(String tenant, String id, SubscriptionPatch patch, IfMatch ifMatch) {
+        ifMatch.require(get(tenant, id).getRevision());
+        UnaryOperator<Subscription.Builder> edit = edit(patch);
+        CompletableFuture<Void> urlAllowed =
+                patch.url() != null ? urlChecks.allowed(tenant, patch.url()) : CompletableFuture.completedFuture(null);
+        return urlAllowed.thenCompose(allowed -> change(tenant, id, ifMatch, edit));
+    }
+
+    private UnaryOperator<Subscription.Builder> edit(SubscriptionPatch patch) {
+        String url = patch.url() != null ? rules.url(patch.url()) : null;
+        List<String> eventTypes = patch.eventTypes() != null ? rules.eventTypes(patch.eventTypes()) : null;
+        String filter = patch.filter() != null ? rules.filter(patch.filter()) : null;
+        Map<String, String> headers = patch.headers() != null ? rules.headers(patch.headers()) : null;
+        Integer timeoutMillis = patch.timeoutMillis() != null ? rules.timeoutMillis(patch.timeoutMillis()) : null;
+        Integer maxConcurrency = rules.maxConcurrency(patch.maxConcurrency());
+        Integer rateLimit = rules.rateLimit(patch.rateLimit());
+        return builder -> {
+            if (url != null) {
+                builder.setUrl(url);
             }
-            if (patch.eventTypes() != null) {
-                builder.setEventTypes(rules.eventTypes(patch.eventTypes()));
+            if (eventTypes != null) {
+                builder.setEventTypes(eventTypes);
             }
             if (patch.filter() != null) {
-                builder.setFilter(rules.filter(patch.filter()));
+                builder.setFilter(filter);
             }
             if (patch.mode() != null) {
                 builder.setMode(patch.mode());
             }
-            if (patch.headers() != null) {
-                builder.setHeaders(rules.headers(patch.headers()));
+            if (headers != null) {
+                builder.setHeaders(Map.of()).setSealedHeaders(cipher.sealHeaders(headers));
             }
             if (patch.payloadFormat() != null) {
                 builder.setPayloadFormat(patch.payloadFormat());
             }
-            if (patch.timeoutMillis() != null) {
-                builder.setTimeoutMillis(rules.timeoutMillis(patch.timeoutMillis()));
+            if (timeoutMillis != null) {
+                builder.setTimeoutMillis(timeoutMillis);
             }
-            if (patch.maxConcurrency() != null) {
-                builder.setMaxConcurrency(rules.maxConcurrency(patch.maxConcurrency()));
+            if (maxConcurrency != null) {
+                builder.setMaxConcurrency(maxConcurrency);
             }
-            if (patch.rateLimit() != null) {
-                builder.setRateLimit(rules.rateLimit(patch.rateLimit()));
+            if (rateLimit != null) {
+                builder.setRateLimit(rateLimit);
             }
             return builder;
-        });
+        };
     }
 
-    CompletableFuture<Subscription> activate(String tenant, String id) {
-        return moveTo(tenant, id, SubscriptionStatus.ACTIVE, EnumSet.of(SubscriptionStatus.DRAFT), "activate");
+    CompletableFuture<Subscription> activate(String tenant, String id, IfMatch ifMatch) {
+        return moveTo(tenant, id, ifMatch, SubscriptionStatus.ACTIVE, EnumSet.of(SubscriptionStatus.DRAFT), "activate");
     }
 
-    CompletableFuture<Subscription> pause(String tenant, String id) {
-        return moveTo(tenant, id, SubscriptionStatus.PAUSED, EnumSet.of(SubscriptionStatus.ACTIVE), "pause");
+    CompletableFuture<Subscription> pause(String tenant, String id, IfMatch ifMatch) {
+        return moveTo(tenant, id, ifMatch, SubscriptionStatus.PAUSED, EnumSet.of(SubscriptionStatus.ACTIVE), "pause");
     }
 
-    CompletableFuture<Subscription> resume(String tenant, String id) {
+    CompletableFuture<Subscription> resume(String tenant, String id, IfMatch ifMatch) {
         return moveTo(
                 tenant,
                 id,
+                ifMatch,
                 SubscriptionStatus.ACTIVE,
                 EnumSet.of(SubscriptionStatus.PAUSED, SubscriptionStatus.DISABLED),
                 "resume");
@@ -171,28 +200,29 @@ public class Subscriptions {
         return moveTo(
                         current.get().getTenant(),
                         id,
+                        IfMatch.ANY,
                         SubscriptionStatus.DISABLED,
                         EnumSet.of(SubscriptionStatus.DRAFT, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED),
                         "disable")
                 .thenApply(Optional::of);
     }
 
-    /** Rotates the secret; the previous one keeps signing for {@code overlap}. Answers the new plain secret. */
-    CompletableFuture<String> rotateSecret(String tenant, String id, String supplied, String overlap) {
+    /** Rotates the secret; the previous one keeps signing for {@code overlap}. Answers the changed subscription. */
+    CompletableFuture<Subscription> rotateSecret(
+            String tenant, String id, String supplied, String overlap, IfMatch ifMatch) {
         String secret = rules.secret(supplied);
         Instant previousExpiresAt = clock.instant().plus(rules.rotationOverlap(overlap));
-        return change(tenant, id, builder -> {
-                    List<SigningSecret> secrets = new ArrayList<>();
-                    secrets.add(cipher.seal(secret, null));
-                    SigningSecret current = builder.getSecrets().get(0);
-                    if (previousExpiresAt.isAfter(clock.instant())) {
-                        secrets.add(SigningSecret.newBuilder(current)
-                                .setExpiresAt(previousExpiresAt)
-                                .build());
-                    }
-                    return builder.setSecrets(secrets);
-                })
-                .thenApply(changed -> secret);
+        return change(tenant, id, ifMatch, builder -> {
+            List<SigningSecret> secrets = new ArrayList<>();
+            secrets.add(cipher.seal(secret, null));
+            SigningSecret current = builder.getSecrets().get(0);
+            if (previousExpiresAt.isAfter(clock.instant())) {
+                secrets.add(SigningSecret.newBuilder(current)
+                        .setExpiresAt(previousExpiresAt)
+                        .build());
+            }
+            return builder.setSecrets(secrets);
+        });
     }
 
     /** The plain secrets that sign calls now: the current one first, then those of a rotation still overlapping. */
@@ -205,14 +235,25 @@ public class Subscriptions {
                 .toList();
     }
 
-    CompletableFuture<Void> delete(String tenant, String id) {
-        get(tenant, id);
-        return kafka.send(topic, id, null).thenAccept(result -> table.applyOwnWrite(id, null));
+    CompletableFuture<Void> delete(String tenant, String id, IfMatch ifMatch) {
+        synchronized (this) {
+            ifMatch.require(latest(tenant, id).getRevision());
+            pending.put(id, Optional.empty());
+            return kafka.send(topic, id, null)
+                    .whenComplete((result, error) -> pending.remove(id, Optional.empty()))
+                    .thenAccept(result -> table.applyOwnWrite(id, null));
+        }
     }
 
     private CompletableFuture<Subscription> moveTo(
-            String tenant, String id, SubscriptionStatus target, Set<SubscriptionStatus> from, String action) {
+            String tenant,
+            String id,
+            IfMatch ifMatch,
+            SubscriptionStatus target,
+            Set<SubscriptionStatus> from,
+            String action) {
         Subscription current = get(tenant, id);
+        ifMatch.require(current.getRevision());
         if (current.getStatus() == target) {
             return CompletableFuture.completedFuture(current);
         }
@@ -222,17 +263,37 @@ public class Subscriptions {
                     "invalid_status_transition",
                     "cannot " + action + " a subscription that is " + current.getStatus());
         }
-        return change(tenant, id, builder -> builder.setStatus(target));
+        return change(tenant, id, ifMatch, builder -> builder.setStatus(target));
     }
 
-    private CompletableFuture<Subscription> change(
-            String tenant, String id, UnaryOperator<Subscription.Builder> change) {
-        Subscription current = get(tenant, id);
-        Subscription changed = change.apply(Subscription.newBuilder(current))
-                .setRevision(current.getRevision() + 1)
+    /**
+     * Applies a change to the latest version (one still on its way to Kafka included) if the precondition holds
+     * there, and sends it. Under the lock, so two changes of one subscription never build on the same revision and
+     * reach the topic in the order they were made. Clear headers an earlier release wrote are sealed on the way.
+     */
+    private synchronized CompletableFuture<Subscription> change(
+            String tenant, String id, IfMatch ifMatch, UnaryOperator<Subscription.Builder> change) {
+        Subscription current = latest(tenant, id);
+        ifMatch.require(current.getRevision());
+        Subscription.Builder builder = change.apply(Subscription.newBuilder(current));
+        if (builder.getSealedHeaders().isEmpty() && !builder.getHeaders().isEmpty()) {
+            builder.setSealedHeaders(cipher.sealHeaders(builder.getHeaders())).setHeaders(Map.of());
+        }
+        Subscription changed = builder.setRevision(current.getRevision() + 1)
                 .setUpdatedAt(clock.instant())
                 .build();
-        return write(changed);
+        pending.put(id, Optional.of(changed));
+        return write(changed).whenComplete((written, error) -> pending.remove(id, Optional.of(changed)));
+    }
+
+    /** The tenant's subscription as the last change made it, acknowledged or not. */
+    private Subscription latest(String tenant, String id) {
+        Optional<Subscription> inFlight = pending.get(id);
+        if (inFlight == null) {
+            return get(tenant, id);
+        }
+        return inFlight.filter(subscription -> subscription.getTenant().equals(tenant))
+                .orElseThrow(() -> ApiException.notFound("subscription_not_found", "no subscription " + id));
     }
 
     private CompletableFuture<Subscription> write(Subscription subscription) {

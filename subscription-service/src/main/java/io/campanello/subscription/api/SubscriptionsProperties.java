@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRotationOverlap the longest overlap a rotation may ask for
  * @param maxPerTenant how many subscriptions one tenant may have (any status); one more is refused 429
  *     {@code quota_exceeded}
+ * @param urlCheckTimeout how long a create or PATCH waits for the URL's host to resolve before refusing it
  */
 @ConfigurationProperties("campanello.subscriptions")
 record SubscriptionsProperties(
@@ -20,4 +21,5 @@ record SubscriptionsProperties(
         @DefaultValue("30s") Duration maxTimeout,
         @DefaultValue("24h") Duration defaultRotationOverlap,
         @DefaultValue("7d") Duration maxRotationOverlap,
-        @DefaultValue("1000") int maxPerTenant) {}
+        @DefaultValue("1000") int maxPerTenant,
+        @DefaultValue("5s") Duration urlCheckTimeout) {}

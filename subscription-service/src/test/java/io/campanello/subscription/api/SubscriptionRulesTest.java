@@ -5,16 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.campanello.api.ApiException;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
 class SubscriptionRulesTest {
 
-    private final SubscriptionRules rules = new SubscriptionRules(
-            new SubscriptionsProperties(
-                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofDays(7), 1000),
-            url -> Optional.empty());
+    private final SubscriptionRules rules = new SubscriptionRules(new SubscriptionsProperties(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            Duration.ofHours(24),
+            Duration.ofDays(7),
+            1000,
+            Duration.ofSeconds(5)));
 
     @Test
     void acceptsHeaderValuesNettySendsAsTheyAre() {

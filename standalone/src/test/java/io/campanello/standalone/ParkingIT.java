@@ -3,6 +3,7 @@ package io.campanello.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -147,6 +148,32 @@ class ParkingIT {
                 .containsExactly(1, 2, 3, 4);
     }
 
+    @Test
+    void aDeliveryParkedLongerThanMaxParkedBecomesADeadLetter() throws Exception {
+        startDispatcher("max-parked", "--campanello.dispatcher.max-parked=2s");
+        String type = unique("forgotten");
+        String id = subscribe(acme, "/forgotten", type);
+        setStatus(acme, id, "pause", "PAUSED");
+        sendNumbered(acme, type, 1, 1);
+
+        var deadLetter = TopicRecords.readUntil(
+                        settings.kafkaPort(),
+                        Topics.DLQ,
+                        read -> read.stream().anyMatch(record -> id.equals(record.key())))
+                .stream()
+                .filter(record -> id.equals(record.key()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(new String(
+                        deadLetter
+                                .headers()
+                                .lastHeader(KafkaHeaders.DEAD_LETTER_REASON)
+                                .value(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo("parked_too_long");
+        assertThat(receiver.received("/forgotten")).isEmpty();
+    }
+
     private static String subscriptions() {
         return "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions";
     }
@@ -232,26 +259,28 @@ class ParkingIT {
     private final Map<Process, Integer> ports = new java.util.HashMap<>();
 
     /** Starts the dispatcher's executable jar against the standalone's broker, as a deployment would. */
-    private Process startDispatcher(String name) throws IOException {
+    private Process startDispatcher(String name, String... arguments) throws IOException {
         Path jar = executableJar();
         Path log = Files.createDirectories(Path.of("target", "dispatcher-logs"))
                 .resolve(System.currentTimeMillis() + "-parking-" + name + ".log");
         int port = freePort();
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-jar",
-                        jar.toString(),
-                        "--server.port=" + port,
-                        "--spring.kafka.bootstrap-servers=127.0.0.1:" + settings.kafkaPort(),
-                        "--campanello.api.key=" + TestStandalones.API_KEY,
-                        "--campanello.secrets.key=" + SecretsKeyFile.readOrCreate(dataDir),
-                        "--campanello.kafka.replication-factor=1",
-                        "--campanello.url-policy.allow-http=true",
-                        "--campanello.url-policy.allow-list=127.0.0.0/8",
-                        "--spring.main.banner-mode=off",
-                        // A killed member's partitions move after the session timeout: the broker's least, 6 s.
-                        "--spring.kafka.consumer.properties.session.timeout.ms=6000")
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=127.0.0.1:" + settings.kafkaPort(),
+                "--campanello.api.key=" + TestStandalones.API_KEY,
+                "--campanello.secrets.key=" + SecretsKeyFile.readOrCreate(dataDir),
+                "--campanello.kafka.replication-factor=1",
+                "--campanello.url-policy.allow-http=true",
+                "--campanello.url-policy.allow-list=127.0.0.0/8",
+                "--spring.main.banner-mode=off",
+                // A killed member's partitions move after the session timeout: the broker's least, 6 s.
+                "--spring.kafka.consumer.properties.session.timeout.ms=6000"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * What the parking lot knows of one partition of webhooks.parked: which records it has read, and which of them it
@@ -23,6 +23,9 @@ final class ParkedPartition {
 
     /** Held records, by offset: subscription id. */
     private final TreeMap<Long, String> held = new TreeMap<>();
+
+    /** When each held record was parked (its timestamp), by offset. */
+    private final Map<Long, Long> parkedAt = new HashMap<>();
 
     /** The same, per subscription: the offsets of its held records. */
     private final Map<String, TreeSet<Long>> heldPerSubscription = new HashMap<>();
@@ -61,9 +64,10 @@ final class ParkedPartition {
         return offsets != null && offsets.lower(offset) != null;
     }
 
-    /** The record waits for its subscription. */
-    void hold(long offset, String subscriptionId) {
+    /** The record, parked at this time (epoch millis), waits for its subscription. */
+    void hold(long offset, String subscriptionId, long parkedAtMillis) {
         held.put(offset, subscriptionId);
+        parkedAt.put(offset, parkedAtMillis);
         heldPerSubscription
                 .computeIfAbsent(subscriptionId, id -> new TreeSet<>())
                 .add(offset);
@@ -73,6 +77,7 @@ final class ParkedPartition {
     /** The record was handled (delivered, dead-lettered, set aside) or skipped as handled before. */
     void done(long offset) {
         String subscriptionId = held.remove(offset);
+        parkedAt.remove(offset);
         if (subscriptionId != null) {
             heldPerSubscription.computeIfPresent(subscriptionId, (id, offsets) -> {
                 offsets.remove(offset);
@@ -108,10 +113,14 @@ final class ParkedPartition {
         return new ParkingMarks(Math.max(next, 0), heldFrom, true);
     }
 
-    /** The first held offset of a subscription that may go on now, where the partition must be read again from. */
-    Optional<Long> firstReleased(Predicate<String> mayGoOn) {
+    /**
+     * The first held offset of a subscription that may go on now, where the partition must be read again from; told
+     * each subscription and when its first held record was parked.
+     */
+    Optional<Long> firstReleased(BiPredicate<String, Long> mayGoOn) {
         return heldPerSubscription.entrySet().stream()
-                .filter(entry -> mayGoOn.test(entry.getKey()))
+                .filter(entry -> mayGoOn.test(
+                        entry.getKey(), parkedAt.get(entry.getValue().first())))
                 .map(entry -> entry.getValue().first())
                 .min(Long::compare);
     }

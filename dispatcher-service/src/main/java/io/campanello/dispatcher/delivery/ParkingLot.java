@@ -1,5 +1,6 @@
 package io.campanello.dispatcher.delivery;
 
+import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.ConsumerLoop;
 import io.campanello.kafka.TopicTable;
@@ -8,7 +9,9 @@ import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.Subscription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +37,8 @@ import org.springframework.stereotype.Component;
  * {@link ParkedPartition}) and the partition is read on, so one subscription's state never stops another's; once a
  * held subscription is active again (or deleted), its partition is read again from its first held record and its
  * records are handled in their order. The committed offset is the first held record: after a restart the partition
- * is read again from there. Held records that retention deleted are counted in
+ * is read again from there. A record held longer than {@code max-parked} becomes a dead letter
+ * ({@code parked_too_long}); held records that retention deleted anyway are counted in
  * {@code campanello_dispatcher_parked_expired_total}. Records come in through the {@link Intake} like any other task
  * record; one whose handling Kafka refused holds its partition back for a growing pause ({@link Backoff#KAFKA_WRITES})
  * and is handled again.
@@ -55,6 +59,8 @@ class ParkingLot extends ConsumerLoop {
     private final Dispatcher dispatcher;
     private final DeliveryRecords records;
     private final Intake intake;
+    private final Duration maxParked;
+    private final Clock clock;
     private final Counter expired;
     /** Held records of this instance's partitions, for {@code campanello_dispatcher_parked_held}. */
     private final AtomicInteger heldGauge;
@@ -77,6 +83,8 @@ class ParkingLot extends ConsumerLoop {
             Dispatcher dispatcher,
             DeliveryRecords records,
             Intake intake,
+            DispatcherProperties dispatcherProperties,
+            Clock clock,
             MeterRegistry meters) {
         super("parking-lot", kafka.buildConsumerProperties(), GROUP_ID);
         this.topic = properties.topics().parked();
@@ -84,6 +92,8 @@ class ParkingLot extends ConsumerLoop {
         this.dispatcher = dispatcher;
         this.records = records;
         this.intake = intake;
+        this.maxParked = dispatcherProperties.maxParked();
+        this.clock = clock;
         this.expired = meters.counter("campanello.dispatcher.parked.expired");
         this.heldGauge = meters.gauge("campanello.dispatcher.parked.held", new AtomicInteger());
     }
@@ -151,14 +161,23 @@ class ParkingLot extends ConsumerLoop {
             throws InterruptedException {
         String subscriptionId = task.getSubscriptionId();
         Subscription subscription = subscriptions.get(subscriptionId).orElse(null);
+        boolean tooLong = record.timestamp() < clock.millis() - maxParked.toMillis();
         if (subscription != null
-                && (!Dispatcher.isActive(subscription) || state.heldBefore(subscriptionId, record.offset()))) {
+                && ((!Dispatcher.isActive(subscription) && !tooLong)
+                        || state.heldBefore(subscriptionId, record.offset()))) {
             // Waits for its subscription (or behind its own older records); the ones behind it go on.
-            state.hold(record.offset(), subscriptionId);
+            state.hold(record.offset(), subscriptionId, record.timestamp());
             return true;
         }
         try {
-            if (subscription == null) {
+            if (subscription != null && !Dispatcher.isActive(subscription)) {
+                log.info(
+                        "parked too long delivery_id={} subscription_id={} parked_at={}",
+                        task.getDeliveryId(),
+                        subscriptionId,
+                        Instant.ofEpochMilli(record.timestamp()));
+                records.deadLetter(task, DeadLetterReason.PARKED_TOO_LONG).get();
+            } else if (subscription == null) {
                 records.deadLetter(task, DeadLetterReason.SUBSCRIPTION_DELETED).get();
             } else {
                 dispatcher.dispatchParked(task, subscription).get();
@@ -191,9 +210,10 @@ class ParkingLot extends ConsumerLoop {
             if (resumeAt.containsKey(partition) || !consumer.assignment().contains(partition)) {
                 continue;
             }
+            long tooLongBefore = clock.millis() - maxParked.toMillis();
             entry.getValue()
-                    .firstReleased(id ->
-                            subscriptions.get(id).map(Dispatcher::isActive).orElse(true))
+                    .firstReleased((id, parkedAt) -> parkedAt < tooLongBefore
+                            || subscriptions.get(id).map(Dispatcher::isActive).orElse(true))
                     .filter(offset -> offset < consumer.position(partition))
                     .ifPresent(offset -> consumer.seek(partition, offset));
         }

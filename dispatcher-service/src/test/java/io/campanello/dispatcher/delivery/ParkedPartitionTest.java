@@ -11,7 +11,7 @@ class ParkedPartitionTest {
     @Test
     void aHeldRecordDoesNotStopTheOnesBehindItButKeepsTheCommitBeforeIt() {
         ParkedPartition partition = new ParkedPartition();
-        partition.hold(0, "sub_a");
+        partition.hold(0, "sub_a", 0);
         partition.done(1);
         partition.done(2);
 
@@ -24,7 +24,7 @@ class ParkedPartitionTest {
     @Test
     void aSubscriptionsLaterRecordsWaitBehindItsHeldOnes() {
         ParkedPartition partition = new ParkedPartition();
-        partition.hold(4, "sub_a");
+        partition.hold(4, "sub_a", 0);
 
         assertThat(partition.heldBefore("sub_a", 7)).isTrue();
         assertThat(partition.heldBefore("sub_a", 4)).isFalse();
@@ -34,12 +34,13 @@ class ParkedPartitionTest {
     @Test
     void isReadAgainFromTheFirstHeldRecordOfASubscriptionThatMayGoOn() {
         ParkedPartition partition = new ParkedPartition();
-        partition.hold(2, "sub_paused");
-        partition.hold(5, "sub_resumed");
-        partition.hold(9, "sub_resumed");
+        partition.hold(2, "sub_paused", 0);
+        partition.hold(5, "sub_resumed", 0);
+        partition.hold(9, "sub_resumed", 0);
 
-        assertThat(partition.firstReleased("sub_resumed"::equals)).hasValue(5L);
-        assertThat(partition.firstReleased(id -> false)).isEmpty();
+        assertThat(partition.firstReleased((id, parkedAt) -> id.equals("sub_resumed")))
+                .hasValue(5L);
+        assertThat(partition.firstReleased((id, parkedAt) -> false)).isEmpty();
 
         partition.done(5);
         partition.done(9);
@@ -65,7 +66,7 @@ class ParkedPartitionTest {
                 .as("nothing committed until read as far")
                 .isEmpty();
 
-        partition.hold(4, "sub_a");
+        partition.hold(4, "sub_a", 0);
         partition.done(9);
         assertThat(partition.committable()).hasValue(4);
         assertThat(partition.marks().holds("sub_a")).isTrue();
@@ -80,10 +81,19 @@ class ParkedPartitionTest {
     }
 
     @Test
+    void isReadAgainFromARecordParkedTooLong() {
+        ParkedPartition partition = new ParkedPartition();
+        partition.hold(2, "sub_young", 5_000);
+        partition.hold(5, "sub_old", 1_000);
+
+        assertThat(partition.firstReleased((id, parkedAt) -> parkedAt < 2_000)).hasValue(5L);
+    }
+
+    @Test
     void forgetsHeldRecordsThatRetentionDeleted() {
         ParkedPartition partition = new ParkedPartition();
-        partition.hold(1, "sub_a");
-        partition.hold(8, "sub_a");
+        partition.hold(1, "sub_a", 0);
+        partition.hold(8, "sub_a", 0);
 
         assertThat(partition.expireBefore(5)).isEqualTo(1);
         assertThat(partition.heldCount()).isEqualTo(1);

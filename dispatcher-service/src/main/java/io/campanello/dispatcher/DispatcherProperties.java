@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  *     (unfinished ones are delivered again by the next instance: at least once)
  * @param proxy an optional outbound HTTP proxy, so receivers can allow-list fixed egress addresses
  * @param tls extra certificate authorities trusted besides the JDK's
+ * @param maxParked how long a delivery may wait parked for its paused or disabled subscription before it becomes a
+ *     dead letter ({@code parked_too_long}); shorter than webhooks.parked's retention (30 days), which would delete it
  */
 @Validated
 @ConfigurationProperties("campanello.dispatcher")
@@ -38,7 +40,8 @@ public record DispatcherProperties(
         @Valid @DefaultValue Health health,
         @DefaultValue("20s") Duration shutdownTimeout,
         @Valid @DefaultValue Proxy proxy,
-        @DefaultValue Tls tls) {
+        @DefaultValue Tls tls,
+        @DefaultValue("28d") Duration maxParked) {
 
     /** Whether a status is permanent: 410, or one configured. */
     public boolean isPermanent(int status) {

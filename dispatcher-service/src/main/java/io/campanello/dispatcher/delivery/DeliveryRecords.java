@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
@@ -142,7 +143,7 @@ class DeliveryRecords {
         return kafka.send(topics.endpointHealth(), health.getSubscriptionId(), health);
     }
 
-    CompletableFuture<?> park(DeliveryTask task) {
+    CompletableFuture<SendResult<String, SpecificRecord>> park(DeliveryTask task) {
         return kafka.send(topics.parked(), task.getSubscriptionId(), task);
     }
 

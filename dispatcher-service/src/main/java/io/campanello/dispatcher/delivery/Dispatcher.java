@@ -15,9 +15,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -47,8 +45,8 @@ class Dispatcher {
     private final DeliveryRecords records;
     private final Clock clock;
 
-    /** Parked tasks not yet handed back, per subscription: new tasks queue behind them to keep the order. */
-    private final Map<String, AtomicInteger> parked = new ConcurrentHashMap<>();
+    /** Subscriptions with parked tasks: their new tasks queue behind them to keep the order. */
+    private final ParkedSubscriptions parked;
 
     Dispatcher(
             TopicTable<Subscription> subscriptions,
@@ -57,6 +55,7 @@ class Dispatcher {
             WebhookClient client,
             Requests requests,
             DeliveryRecords records,
+            ParkedSubscriptions parked,
             Clock clock) {
         this.subscriptions = subscriptions;
         this.endpoints = endpoints;
@@ -64,6 +63,7 @@ class Dispatcher {
         this.client = client;
         this.requests = requests;
         this.records = records;
+        this.parked = parked;
         this.clock = clock;
     }
 
@@ -77,26 +77,23 @@ class Dispatcher {
                     task.getSubscriptionId());
             return records.deadLetter(task, DeadLetterReason.SUBSCRIPTION_DELETED);
         }
-        if (!task.getTest() && (!isActive(subscription) || hasParked(subscription.getId()))) {
+        if (!task.getTest() && (!isActive(subscription) || parked.hasParked(subscription.getId()))) {
             return records.park(task)
-                    .thenRun(() -> parked.computeIfAbsent(task.getSubscriptionId(), id -> new AtomicInteger())
-                            .incrementAndGet());
+                    .thenAccept(sent -> parked.parked(
+                            task.getSubscriptionId(),
+                            sent.getRecordMetadata().partition(),
+                            sent.getRecordMetadata().offset()));
         }
         return attempt(task, subscription, false);
     }
 
     /** A parked task whose subscription is active again, in the order it was parked. */
     CompletableFuture<?> dispatchParked(DeliveryTask task, Subscription subscription) {
-        parked.computeIfPresent(task.getSubscriptionId(), (id, count) -> count.decrementAndGet() <= 0 ? null : count);
         return attempt(task, subscription, true);
     }
 
     static boolean isActive(Subscription subscription) {
         return subscription.getStatus() == SubscriptionStatus.ACTIVE;
-    }
-
-    private boolean hasParked(String subscriptionId) {
-        return parked.containsKey(subscriptionId);
     }
 
     /**

@@ -297,7 +297,8 @@ class EndpointTest {
                 new DispatcherProperties.Health(3, Duration.ofDays(5)),
                 Duration.ofSeconds(20),
                 new DispatcherProperties.Proxy("", 3128),
-                new DispatcherProperties.Tls(null));
+                new DispatcherProperties.Tls(null),
+                Duration.ofDays(28));
     }
 
     private static Subscription subscription(Integer maxConcurrency, Integer rateLimit) {

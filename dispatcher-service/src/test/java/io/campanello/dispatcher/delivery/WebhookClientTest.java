@@ -209,7 +209,8 @@ class WebhookClientTest {
                 new DispatcherProperties.Health(20, Duration.ofDays(5)),
                 Duration.ofSeconds(20),
                 new DispatcherProperties.Proxy(proxyHost, proxyPort),
-                new DispatcherProperties.Tls(caBundle));
+                new DispatcherProperties.Tls(caBundle),
+                Duration.ofDays(28));
     }
 
     private static KeyManagerFactory keyManagers() throws Exception {

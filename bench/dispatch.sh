@@ -6,7 +6,8 @@
 #   e  a mix of fast, slow, 500, reset and hanging endpoints (not part of all)
 # Several at once: bash bench/dispatch.sh a,c. Prints one table per scenario (deliveries/s, p50/p95/p99 from the
 # 202 of POST /v1/events to the endpoint receiving the POST, by endpoint class) and the checks; the whole log is
-# kept in standalone/target/dispatch-bench.log.
+# kept in standalone/target/dispatch-bench.log. A failed check (a delivery missing, a duplicate beyond
+# -Dbench.allowedDuplicates, more deliveries than posted) prints "dispatch CHECK FAILED: ..." and exits with status 1.
 # Settings: BENCH_WARMUP / BENCH_WINDOW seconds (10 / 30; the first scenario of a run warms up BENCH_JVM_WARMUP,
 # 30 s, longer: the JIT of the whole stack); BENCH_BACKLOG, the most deliveries the senders keep
 # posted but not yet received (5000: at saturation, latency is about backlog / throughput); BENCH_RATE, events/s to

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Retry lateness (p99 target: 1 s) and replay throughput, broker and services in one JVM:
 #   bash bench/retry.sh [deliveries]
+# Exits with status 1, printing "retry CHECK FAILED: ...", when a delivery is not handed back, not delivered or
+# delivered twice, or the replay does not send and deliver every dead letter once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q install -DskipTests

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +36,10 @@ class CliIT {
     @BeforeAll
     static void start() throws Exception {
         assertThat(JAR).as("the CLI is built before the standalone's tests run").exists();
-        settings = TestStandalones.settings(
-                dataDir, List.of("--campanello.kafka.retry-delays=1s", TestStandalones.NO_CIRCUIT));
-        standalone = Standalone.start(settings);
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
+                dataDir, List.of("--campanello.kafka.retry-delays=1s", TestStandalones.NO_CIRCUIT)));
+        standalone = started.standalone();
+        settings = started.settings();
         receiver = new TestReceiver();
     }
 
@@ -81,7 +83,7 @@ class CliIT {
 
     @Test
     void anOperatorFindsTheDeadLettersDryRunsAReplayAndReplaysThem() throws Exception {
-        receiver.alwaysAnswer(500);
+        receiver.on("/cli", 500, Map.of());
         Run created = campanello(
                 "subscriptions",
                 "create",
@@ -116,7 +118,7 @@ class CliIT {
         assertThat(dryRun.json().get("matched").intValue()).isEqualTo(3);
         assertThat(dryRun.json().get("sent").intValue()).isZero();
 
-        receiver.alwaysAnswer(204);
+        receiver.on("/cli", 204, Map.of());
         Run replay =
                 campanello("dlq", "replay", "--subscription", subscription, "--reason", "exhausted", "--rate", "10");
         assertThat(replay.exitCode()).as(replay.out() + replay.err()).isZero();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -30,13 +31,14 @@ class DeadLettersIT {
 
     @BeforeAll
     static void start() throws Exception {
-        settings = TestStandalones.settings(
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
                 dataDir,
                 List.of(
                         "--campanello.kafka.retry-delays=1s,1s",
                         "--campanello.api.keys=other=cmp_other_tenant",
-                        TestStandalones.NO_CIRCUIT));
-        standalone = Standalone.start(settings);
+                        TestStandalones.NO_CIRCUIT)));
+        standalone = started.standalone();
+        settings = started.settings();
         api = new Api(TestStandalones.API_KEY);
         receiver = new TestReceiver();
     }
@@ -54,7 +56,7 @@ class DeadLettersIT {
     @Test
     void deadLettersAreListedWithTheirReasonAndReplayedOnceWithTheirWebhookId() {
         String path = "/down-for-hours";
-        receiver.alwaysAnswer(503);
+        receiver.on(path, 503, Map.of());
         String subscription = api.post(
                         "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
                         "{\"url\": \"" + receiver.url(path)
@@ -117,7 +119,7 @@ class DeadLettersIT {
         assertThat(dryRun.get("sent").intValue()).isZero();
         assertThat(receiver.received(path)).hasSize(15);
 
-        receiver.alwaysAnswer(204);
+        receiver.on(path, 204, Map.of());
         Api.Response started = api.post(
                 retry() + "/v1/replays",
                 "{\"filter\": {\"subscription\": \"" + subscription

@@ -51,10 +51,11 @@ class DeliveryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        settings = TestStandalones.settings(
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
                 dataDir,
-                List.of("--campanello.kafka.retry-delays=1s,2s", "--campanello.ingest.source-topics=" + SOURCE_TOPIC));
-        standalone = Standalone.start(settings);
+                List.of("--campanello.kafka.retry-delays=1s,2s", "--campanello.ingest.source-topics=" + SOURCE_TOPIC)));
+        standalone = started.standalone();
+        settings = started.settings();
         api = new Api(TestStandalones.API_KEY);
         receiver = new TestReceiver();
     }
@@ -131,7 +132,7 @@ class DeliveryIT {
     void aDeliveryThatFailsOnceIsRetriedWithTheSameWebhookId() {
         String type = uniqueType();
         subscribe("/flaky", type);
-        receiver.thenAnswer(500);
+        receiver.thenAnswer("/flaky", 500);
 
         send("{\"type\": \"" + type + "\"}");
 
@@ -146,7 +147,7 @@ class DeliveryIT {
     void aDeliveryThatAlwaysFailsEndsAsADeadLetterWithItsReason() {
         String type = uniqueType();
         String subscriptionId = subscribe("/always-failing", type).get("id").stringValue();
-        receiver.thenAnswer(503, 503, 503);
+        receiver.thenAnswer("/always-failing", 503, 503, 503);
 
         send("{\"type\": \"" + type + "\"}");
 
@@ -167,7 +168,7 @@ class DeliveryIT {
     void anEndpointThatAnswersGoneIsNotRetried() {
         String type = uniqueType();
         String subscriptionId = subscribe("/gone", type).get("id").stringValue();
-        receiver.thenAnswer(410);
+        receiver.thenAnswer("/gone", 410);
 
         send("{\"type\": \"" + type + "\"}");
 
@@ -183,7 +184,7 @@ class DeliveryIT {
     void everyAttemptIsRecordedWithWhatTheEndpointAnswered() {
         String type = uniqueType();
         String subscriptionId = subscribe("/recorded", type).get("id").stringValue();
-        receiver.thenAnswer(502);
+        receiver.thenAnswer("/recorded", 502);
 
         send("{\"type\": \"" + type + "\"}");
 

@@ -58,6 +58,8 @@ public final class DispatchBenchmark {
     private static final Duration DRAIN = Duration.ofSeconds(Long.getLong("bench.drain", 30));
     private static final long BACKLOG = Long.getLong("bench.backlog", 5_000);
     private static final int TIMEOUT_MILLIS = 1_000;
+    /** Deliveries a 2xx endpoint may get twice in a scenario before the run fails. */
+    private static final long ALLOWED_DUPLICATES = Long.getLong("bench.allowedDuplicates", 0);
     /** Events/s for the scenarios that otherwise go as fast as they can (a, c, d, e): their latency below saturation. */
     private static final int RATE = Integer.getInteger("bench.rate", 0);
 
@@ -153,7 +155,24 @@ public final class DispatchBenchmark {
                         false));
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            List<String> failures = run(args);
+            if (!failures.isEmpty()) {
+                failures.forEach(failure -> say("CHECK FAILED: %s", failure));
+                System.exit(1);
+            }
+            say("checks passed (duplicates allowed: %,d)", ALLOWED_DUPLICATES);
+        } catch (Exception | AssertionError e) {
+            say("FAILED: %s", e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0); // a hanging connection or a Kafka client thread must not keep the JVM alive
+    }
+
+    /** Runs the scenarios named in the arguments and returns what their checks found wrong. */
+    private static List<String> run(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "all";
         List<Scenario> run = which.equals("all")
                 ? List.of(SCENARIOS.get("a"), SCENARIOS.get("b"), SCENARIOS.get("c"), SCENARIOS.get("d"))
@@ -192,8 +211,10 @@ public final class DispatchBenchmark {
                 WINDOW.toSeconds(),
                 BACKLOG);
         Map<String, Double> healthyPerSecond = new HashMap<>();
+        List<String> failures = new ArrayList<>();
         for (Scenario scenario : run) {
             List<ClassResult> results = run(scenario);
+            failures.addAll(failures(scenario, results));
             warmUp = WARM_UP;
             // Per healthy endpoint, so that (c)'s 18 are compared with (a)'s 20 fairly; a scenario run twice counts
             // with its last run.
@@ -222,7 +243,50 @@ public final class DispatchBenchmark {
                             ? ""
                             : String.format(Locale.ROOT, " = %.1f× (d)'s naive %,.2f/s (target ≥ 10×)", c / d, d));
         }
-        System.exit(0); // a hanging connection or a Kafka client thread must not keep the JVM alive
+        return failures;
+    }
+
+    /**
+     * What a scenario's accounting found wrong: with Campanello's dispatcher every posted event reaches every healthy
+     * endpoint that matches it, each endpoint class gets no more first requests than were posted for it, and a 2xx
+     * endpoint gets a webhook-id again at most {@code bench.allowedDuplicates} times (at-least-once: a duplicate only
+     * follows a crash or a timeout, and nothing crashes here). The naive baseline is only held to "no more than
+     * posted": it is expected to leave its backlog behind.
+     */
+    static List<String> failures(Scenario scenario, List<ClassResult> results) {
+        List<String> failures = new ArrayList<>();
+        for (ClassResult r : results) {
+            String what = "(" + scenario.name() + ") " + r.endpointClass();
+            if (r.firstsTotal() > r.expected()) {
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "%s: %,d deliveries arrived, only %,d posted",
+                        what,
+                        r.firstsTotal(),
+                        r.expected()));
+            }
+            if (scenario.naive()) {
+                continue;
+            }
+            if (BenchReceiver.healthy(r.endpointClass()) && r.firstsTotal() < r.expected()) {
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "%s: %,d of %,d deliveries arrived (%,d missing after the drain)",
+                        what,
+                        r.firstsTotal(),
+                        r.expected(),
+                        r.expected() - r.firstsTotal()));
+            }
+            if (r.duplicates() > ALLOWED_DUPLICATES) {
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "%s: %,d duplicate deliveries (at most %,d allowed)",
+                        what,
+                        r.duplicates(),
+                        ALLOWED_DUPLICATES));
+            }
+        }
+        return failures;
     }
 
     private static List<ClassResult> run(Scenario scenario) throws Exception {
@@ -230,15 +294,16 @@ public final class DispatchBenchmark {
                 "scenario (%s): %s%s",
                 scenario.name(), scenario.description(), scenario.naive() ? "" : ", Campanello's dispatcher");
         Path dataDir = Files.createTempDirectory("campanello-dispatch-bench");
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of());
+        StandaloneSettings chosen = TestStandalones.settings(dataDir, List.of());
         if (scenario.naive()) {
-            settings = settings.withoutDispatcher();
+            chosen = chosen.withoutDispatcher();
         }
         Api api = new Api(TestStandalones.API_KEY);
         long started = System.nanoTime();
         NaiveDispatcher naive = null;
-        try (Standalone standalone = Standalone.start(settings);
+        try (TestStandalones.Started standalone = TestStandalones.start(chosen);
                 BenchReceiver receiver = new BenchReceiver()) {
+            StandaloneSettings settings = standalone.settings();
             say("stack up in %.1f s", (System.nanoTime() - started) / 1e9);
             Map<String, NaiveDispatcher.Endpoint> bySubscription = new HashMap<>();
             List<String> paths = new ArrayList<>();

@@ -47,8 +47,10 @@ class DispatcherRestartIT {
 
     @BeforeAll
     static void start() throws Exception {
-        settings = TestStandalones.settings(dataDir, List.of()).withoutDispatcher();
-        standalone = Standalone.start(settings);
+        TestStandalones.Started started = TestStandalones.start(
+                TestStandalones.settings(dataDir, List.of()).withoutDispatcher());
+        standalone = started.standalone();
+        settings = started.settings();
         api = new Api(TestStandalones.API_KEY);
         // Slow enough that a few hundred deliveries take seconds and many are in flight when the dispatcher stops.
         receiver = new TestReceiver().delayEach(Duration.ofMillis(500));

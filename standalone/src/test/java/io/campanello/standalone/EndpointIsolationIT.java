@@ -39,7 +39,7 @@ class EndpointIsolationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        settings = TestStandalones.settings(
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
                 dataDir,
                 List.of(
                         // Attempts enough for deliveries to keep meeting an open circuit for several cool-downs.
@@ -47,8 +47,9 @@ class EndpointIsolationIT {
                         "--campanello.dispatcher.circuit.failures=3",
                         "--campanello.dispatcher.circuit.cool-down=2s",
                         // The hanging calls need not be waited for when the test ends.
-                        "--campanello.dispatcher.shutdown-timeout=2s"));
-        standalone = Standalone.start(settings);
+                        "--campanello.dispatcher.shutdown-timeout=2s")));
+        standalone = started.standalone();
+        settings = started.settings();
         api = new Api(TestStandalones.API_KEY);
         receiver = new TestReceiver();
     }

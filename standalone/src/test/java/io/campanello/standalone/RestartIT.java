@@ -19,22 +19,23 @@ class RestartIT {
 
     @Test
     void subscriptionsSurviveARestartOfTheWholeStandalone() throws Exception {
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of());
         Api api = new Api(TestStandalones.API_KEY);
-        String subscriptions = "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions";
         try (TestReceiver receiver = new TestReceiver()) {
             String id;
-            try (Standalone first = Standalone.start(settings)) {
+            StandaloneSettings settings;
+            try (TestStandalones.Started first = TestStandalones.start(dataDir, List.of())) {
+                settings = first.settings();
                 Api.Response created = api.post(
-                        subscriptions,
+                        subscriptions(settings),
                         "{\"url\": \"" + receiver.url("/after-restart")
                                 + "\", \"eventTypes\": [\"stock.*\"], \"activate\": true}");
                 assertThat(created.status()).isEqualTo(201);
                 id = created.body().get("id").stringValue();
             }
 
-            try (Standalone second = Standalone.start(settings)) {
-                Api.Response read = api.get(subscriptions + "/" + id);
+            try (TestStandalones.Started second = TestStandalones.start(settings)) {
+                settings = second.settings();
+                Api.Response read = api.get(subscriptions(settings) + "/" + id);
                 assertThat(read.status()).isEqualTo(200);
                 assertThat(read.body().get("url").stringValue()).isEqualTo(receiver.url("/after-restart"));
 
@@ -50,12 +51,13 @@ class RestartIT {
 
     @Test
     void modesRememberEachSubjectAcrossARestart() throws Exception {
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of());
         Api api = new Api(TestStandalones.API_KEY);
-        String subscriptions = "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions";
-        String events = "http://localhost:" + settings.ingestPort() + "/v1/events";
         try (TestReceiver receiver = new TestReceiver()) {
-            try (Standalone first = Standalone.start(settings)) {
+            StandaloneSettings settings;
+            try (TestStandalones.Started first = TestStandalones.start(dataDir, List.of())) {
+                settings = first.settings();
+                String subscriptions = subscriptions(settings);
+                String events = events(settings);
                 assertThat(api.post(
                                         subscriptions,
                                         "{\"url\": \"" + receiver.url("/low-stock")
@@ -77,7 +79,8 @@ class RestartIT {
                                 && receiver.received("/first-seen").size() == 1);
             }
 
-            try (Standalone second = Standalone.start(settings)) {
+            try (TestStandalones.Started second = TestStandalones.start(settings)) {
+                String events = events(second.settings());
                 api.post(events, stock("sku-1", 5)); // still low: no new transition
                 api.post(events, stock("sku-1", 30)); // back up
                 api.post(events, stock("sku-1", 3)); // drops again: fires
@@ -85,17 +88,35 @@ class RestartIT {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> receiver.received("/low-stock").size() == 3
                                 && receiver.received("/first-seen").size() == 2);
-                await().pollDelay(Duration.ofSeconds(1))
-                        .atMost(Duration.ofSeconds(5))
-                        .until(() -> true);
+                // Markers behind anything else that could fire: sku-1's next drop is matched after its earlier
+                // events (one subject, one partition of events) and delivered on /low-stock's partition after them;
+                // sku-3, sent once that arrived, is matched after every sku-1 event and delivered on /first-seen's
+                // partition after anything they could have fired there.
+                api.post(events, stock("sku-1", 40));
+                api.post(events, stock("sku-1", 2));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> receiver.received("/low-stock").stream()
+                                .anyMatch(r -> stockOf(r).equals("sku-1:2")));
+                api.post(events, stock("sku-3", 50));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> receiver.received("/first-seen").stream()
+                                .anyMatch(r -> stockOf(r).equals("sku-3:50")));
             }
             assertThat(receiver.received("/low-stock"))
                     .extracting(RestartIT::stockOf)
-                    .containsExactlyInAnyOrder("sku-1:8", "sku-1:3", "sku-2:1");
+                    .containsExactlyInAnyOrder("sku-1:8", "sku-1:3", "sku-2:1", "sku-1:2");
             assertThat(receiver.received("/first-seen"))
                     .extracting(RestartIT::stockOf)
-                    .containsExactlyInAnyOrder("sku-1:20", "sku-2:1");
+                    .containsExactlyInAnyOrder("sku-1:20", "sku-2:1", "sku-3:50");
         }
+    }
+
+    private static String subscriptions(StandaloneSettings settings) {
+        return "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions";
+    }
+
+    private static String events(StandaloneSettings settings) {
+        return "http://localhost:" + settings.ingestPort() + "/v1/events";
     }
 
     private static String stock(String sku, int stock) {

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,36 +27,54 @@ import tools.jackson.databind.JsonNode;
  * it appended the task to webhooks.redeliveries minus the task's due time. Replay: N deliveries fail for good (two
  * attempts 100 ms apart), then one replay at 10,000/s sends them all back; dead letters per second from the replay's
  * start to its end.
+ *
+ * <p>Each part checks its own accounting: every delivery handed back once and delivered once, every dead letter
+ * replayed and delivered once. A failed check prints why and ends the run with exit status 1.
  */
 public final class RetryBenchmark {
 
-    public static void main(String[] args) throws Exception {
-        int deliveries = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        Path dataDir = Files.createTempDirectory("campanello-bench");
-        StandaloneSettings settings = TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=2s"));
-        Api api = new Api(TestStandalones.API_KEY);
-        try (Standalone standalone = Standalone.start(settings);
-                TestReceiver receiver = new TestReceiver()) {
-            lateness(settings, api, receiver, deliveries);
+    /** How long the deliveries may take to arrive once the measured part is over. */
+    private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("bench.settle", 120));
+
+    /*
+     * Every delivery fails on purpose: with circuits, the endpoint's circuit would open after a few failures and the
+     * retries would meet it instead of the endpoint (and end as dead letters), which is not what this measures.
+     */
+    private static final String NO_CIRCUIT = TestStandalones.NO_CIRCUIT;
+
+    public static void main(String[] args) {
+        List<String> failures = new ArrayList<>();
+        try {
+            int deliveries = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+            Api api = new Api(TestStandalones.API_KEY);
+            Path dataDir = Files.createTempDirectory("campanello-bench");
+            try (TestStandalones.Started standalone =
+                            TestStandalones.start(dataDir, List.of("--campanello.kafka.retry-delays=2s", NO_CIRCUIT));
+                    TestReceiver receiver = new TestReceiver()) {
+                failures.addAll(lateness(standalone.settings(), api, receiver, deliveries));
+            }
+            Path replayDir = Files.createTempDirectory("campanello-bench");
+            try (TestStandalones.Started standalone = TestStandalones.start(
+                            replayDir, List.of("--campanello.kafka.retry-delays=100ms", NO_CIRCUIT));
+                    TestReceiver receiver = new TestReceiver()) {
+                failures.addAll(replay(standalone.settings(), api, receiver, deliveries));
+            }
+        } catch (Exception | AssertionError e) {
+            failures.add("retry benchmark did not finish: " + e);
+            e.printStackTrace();
         }
-        Path replayDir = Files.createTempDirectory("campanello-bench");
-        StandaloneSettings replaySettings =
-                TestStandalones.settings(replayDir, List.of("--campanello.kafka.retry-delays=100ms"));
-        try (Standalone standalone = Standalone.start(replaySettings);
-                TestReceiver receiver = new TestReceiver()) {
-            replay(replaySettings, api, receiver, deliveries);
-        }
+        failures.forEach(failure -> System.out.println("retry CHECK FAILED: " + failure));
+        System.exit(failures.isEmpty() ? 0 : 1); // a Kafka client thread must not keep the JVM alive
     }
 
-    private static void lateness(StandaloneSettings settings, Api api, TestReceiver receiver, int deliveries)
+    private static List<String> lateness(StandaloneSettings settings, Api api, TestReceiver receiver, int deliveries)
             throws InterruptedException {
         receiver.alwaysAnswer(204);
-        for (int i = 0; i < deliveries; i++) {
-            receiver.thenAnswer(500);
-        }
+        receiver.failFirstAttempt("/late", 500);
         subscribe(settings, api, receiver.url("/late"));
         send(settings, api, deliveries);
         List<Long> lateness = new ArrayList<>();
+        Map<String, Integer> handedBack = new HashMap<>();
         AvroDeserializer avro = new AvroDeserializer();
         try (var consumer = new KafkaConsumer<>(
                 Map.<String, Object>of(
@@ -65,12 +85,18 @@ public final class RetryBenchmark {
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.REDELIVERIES));
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (lateness.size() < deliveries && System.nanoTime() < deadline) {
+            while (handedBack.size() < deliveries && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     DeliveryTask task = avro.deserialize(Topics.REDELIVERIES, record.value(), DeliveryTask.class);
                     lateness.add(record.timestamp() - task.getNotBefore().toEpochMilli());
+                    handedBack.merge(task.getDeliveryId(), 1, Integer::sum);
                 });
             }
+        }
+        List<String> failures = new ArrayList<>();
+        if (lateness.isEmpty()) {
+            failures.add("retry lateness: no task was handed back");
+            return failures;
         }
         Collections.sort(lateness);
         System.out.printf(
@@ -80,9 +106,50 @@ public final class RetryBenchmark {
                 percentile(lateness, 50),
                 percentile(lateness, 99),
                 lateness.get(lateness.size() - 1));
+        if (handedBack.size() < deliveries) {
+            failures.add(String.format(
+                    "retry lateness: %d of %d failed deliveries handed back", handedBack.size(), deliveries));
+        }
+        handedBack.forEach((id, times) -> {
+            if (times > 1) {
+                failures.add("retry lateness: " + id + " handed back " + times + " times");
+            }
+        });
+        failures.addAll(deliveredOnce("retry", receiver, "/late", deliveries));
+        return failures;
     }
 
-    private static void replay(StandaloneSettings settings, Api api, TestReceiver receiver, int deliveries)
+    /**
+     * Waits (a bounded time) for each of the deliveries to be answered 2xx at the path, then reports any webhook-id
+     * missing or delivered twice: nothing crashes during a benchmark, so at-least-once allows no duplicate here.
+     */
+    private static List<String> deliveredOnce(String part, TestReceiver receiver, String path, int deliveries)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        Map<String, Long> delivered = Map.of();
+        while (System.nanoTime() < deadline) {
+            delivered = receiver.received(path).stream()
+                    .filter(r -> r.answeredWith() / 100 == 2)
+                    .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
+            if (delivered.size() >= deliveries) {
+                break;
+            }
+            Thread.sleep(200); // a benchmark waiting for its backlog, not a test waiting for luck
+        }
+        List<String> failures = new ArrayList<>();
+        if (delivered.size() != deliveries) {
+            failures.add(String.format(
+                    "%s: %d of %d deliveries arrived within %d s",
+                    part, delivered.size(), deliveries, SETTLE.toSeconds()));
+        }
+        long duplicates = delivered.values().stream().mapToLong(n -> n - 1).sum();
+        if (duplicates > 0) {
+            failures.add(String.format("%s: %d duplicate deliveries (none allowed)", part, duplicates));
+        }
+        return failures;
+    }
+
+    private static List<String> replay(StandaloneSettings settings, Api api, TestReceiver receiver, int deliveries)
             throws InterruptedException {
         receiver.alwaysAnswer(500);
         String subscription = subscribe(settings, api, receiver.url("/replay"));
@@ -114,6 +181,15 @@ public final class RetryBenchmark {
                 job.get("state").stringValue(),
                 seconds,
                 job.get("sent").intValue() / seconds);
+        List<String> failures = new ArrayList<>();
+        if (!job.get("state").stringValue().equals("COMPLETED")
+                || job.get("sent").intValue() != deliveries) {
+            failures.add(String.format(
+                    "replay: %s with %d of %d dead letters sent",
+                    job.get("state").stringValue(), job.get("sent").intValue(), deliveries));
+        }
+        failures.addAll(deliveredOnce("replay", receiver, "/replay", deliveries));
+        return failures;
     }
 
     private static void waitForAllDeadLetters(Api api, String retry, String subscription, int deliveries)

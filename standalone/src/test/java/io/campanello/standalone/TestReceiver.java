@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,8 +18,9 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A real HTTP receiver on 127.0.0.1 whose answers are scripted: per path (a status with headers, or no answer at
- * all), else the next statuses in order, then a default; optionally each answer after a delay.
+ * A real HTTP receiver on 127.0.0.1 whose answers are scripted per path: a path's next scripted statuses in order,
+ * else what the path always answers (a status with headers, or no answer at all), else a default; optionally each
+ * answer after a delay. One path's script never answers another path's request.
  */
 final class TestReceiver implements AutoCloseable {
 
@@ -34,7 +36,9 @@ final class TestReceiver implements AutoCloseable {
         }
     }
 
-    private final Deque<Integer> script = new ArrayDeque<>();
+    private final Map<String, Deque<Integer>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Integer> firstAttemptOf = new ConcurrentHashMap<>();
+    private final Set<String> seenWebhookIds = ConcurrentHashMap.newKeySet();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Received> answered = new CopyOnWriteArrayList<>();
     private volatile int defaultStatus = 204;
@@ -56,15 +60,25 @@ final class TestReceiver implements AutoCloseable {
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    /** The next requests are answered with these statuses, in order. */
-    synchronized TestReceiver thenAnswer(int... statuses) {
+    /** The next requests to this path are answered with these statuses, in order. */
+    synchronized TestReceiver thenAnswer(String path, int... statuses) {
+        Deque<Integer> script = scripts.computeIfAbsent(path, p -> new ArrayDeque<>());
         for (int status : statuses) {
             script.addLast(status);
         }
         return this;
     }
 
-    /** Every request beyond the script is answered with this status. */
+    /**
+     * The first request of each webhook-id to this path is answered with this status, its later ones as any other
+     * request: every delivery fails once, however its attempts interleave with other deliveries'.
+     */
+    TestReceiver failFirstAttempt(String path, int status) {
+        firstAttemptOf.put(path, status);
+        return this;
+    }
+
+    /** Every request to a path without a script or an answer of its own is answered with this status. */
     TestReceiver alwaysAnswer(int status) {
         defaultStatus = status;
         return this;
@@ -108,9 +122,19 @@ final class TestReceiver implements AutoCloseable {
         return answered.stream().filter(r -> r.path().equals(path)).toList();
     }
 
-    private synchronized int nextStatus() {
-        Integer next = script.pollFirst();
-        return next != null ? next : defaultStatus;
+    private synchronized int nextStatus(String path, Map<String, String> headers) {
+        Deque<Integer> script = scripts.get(path);
+        Integer next = script == null ? null : script.pollFirst();
+        if (next != null) {
+            return next;
+        }
+        Integer firstAttempt = firstAttemptOf.get(path);
+        String webhookId = headers.get("webhook-id");
+        if (firstAttempt != null && webhookId != null && seenWebhookIds.add(path + " " + webhookId)) {
+            return firstAttempt;
+        }
+        Answer answer = byPath.get(path);
+        return answer != null ? answer.status() : defaultStatus;
     }
 
     private Mono<Void> receive(HttpServerRequest request, HttpServerResponse response) {
@@ -126,7 +150,7 @@ final class TestReceiver implements AutoCloseable {
                         received.add(new Received(request.uri(), headers, body, 0, System.nanoTime()));
                         return Mono.<Void>never();
                     }
-                    int status = answer != null ? answer.status() : nextStatus();
+                    int status = nextStatus(request.uri(), headers);
                     Received call = new Received(request.uri(), headers, body, status, System.nanoTime());
                     received.add(call);
                     if (answer != null) {

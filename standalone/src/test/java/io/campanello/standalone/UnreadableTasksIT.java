@@ -64,9 +64,10 @@ class UnreadableTasksIT {
 
     @BeforeAll
     static void start() throws Exception {
-        settings = TestStandalones.settings(
-                dataDir, List.of("--campanello.kafka.retry-delays=1s,1s", TestStandalones.NO_CIRCUIT));
-        standalone = Standalone.start(settings);
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
+                dataDir, List.of("--campanello.kafka.retry-delays=1s,1s", TestStandalones.NO_CIRCUIT)));
+        standalone = started.standalone();
+        settings = started.settings();
         api = new Api(TestStandalones.API_KEY);
         receiver = new TestReceiver();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort()));

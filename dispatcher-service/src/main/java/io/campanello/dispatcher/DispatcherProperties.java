@@ -61,7 +61,7 @@ public record DispatcherProperties(
             @Min(1) @DefaultValue("20") int concurrency,
             @Min(0) @DefaultValue("200") int queue,
             @DefaultValue("2s") Duration busyDelay,
-            @DefaultValue("250ms") Duration keepsUpWithin) {}
+            @DefaultValue("1s") Duration keepsUpWithin) {}
 
     /**
      * @param failures consecutive failed attempts that open an endpoint's circuit; while open, its deliveries go

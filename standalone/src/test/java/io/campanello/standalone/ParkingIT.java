@@ -55,10 +55,11 @@ class ParkingIT {
 
     @BeforeAll
     static void start() throws Exception {
-        settings = TestStandalones.settings(
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
                         dataDir, List.of("--campanello.api.keys=acme=" + ACME_KEY + ",globex=" + GLOBEX_KEY))
-                .withoutDispatcher();
-        standalone = Standalone.start(settings);
+                .withoutDispatcher());
+        standalone = started.standalone();
+        settings = started.settings();
         acme = new Api(ACME_KEY);
         globex = new Api(GLOBEX_KEY);
         // Each answer takes a while, so a delivery that jumps the queue arrives before the ones it jumped.

@@ -104,9 +104,9 @@ class UnreadableRecordsIT {
                 .build();
     }
 
-    /** Writes the values in order, each keyed by {@code key}; their offsets. */
-    private List<Long> write(String topic, String key, byte[]... values) throws Exception {
-        List<Long> offsets = new ArrayList<>();
+    /** Writes the values in order, each keyed by {@code key}; where they went, as dead-letter ids do: partition-offset. */
+    private List<String> write(String topic, String key, byte[]... values) throws Exception {
+        List<String> offsets = new ArrayList<>();
         try (var producer = new KafkaProducer<>(
                 Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
                 new StringSerializer(),
@@ -114,7 +114,7 @@ class UnreadableRecordsIT {
             for (byte[] value : values) {
                 RecordMetadata sent =
                         producer.send(new ProducerRecord<>(topic, key, value)).get();
-                offsets.add(sent.offset());
+                offsets.add(sent.partition() + "-" + sent.offset());
             }
         }
         return offsets;
@@ -198,7 +198,7 @@ class UnreadableRecordsIT {
     void theDeadLetterListGoesPastATombstoneListsUnreadableBytesAndReadsOn() throws Exception {
         String subscription = Ids.newSubscriptionId();
 
-        List<Long> offsets = write(
+        List<String> offsets = write(
                 Topics.DLQ,
                 subscription,
                 null,
@@ -206,11 +206,12 @@ class UnreadableRecordsIT {
                 new AvroSerializer().serialize(Topics.DLQ, deadLetter(subscription)));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> listed(subscription).size() == 1);
-        JsonNode unreadable =
-                JSON.readTree(call(HttpRequest.newBuilder(URI.create(url("/v1/dead-letters/0-" + offsets.get(1)))))
-                        .body());
+        HttpResponse<String> answer =
+                call(HttpRequest.newBuilder(URI.create(url("/v1/dead-letters/" + offsets.get(1)))));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode unreadable = JSON.readTree(answer.body());
         assertThat(unreadable.path("reason").asString()).isEqualTo("unreadable");
-        assertThat(call(HttpRequest.newBuilder(URI.create(url("/v1/dead-letters/0-" + offsets.get(0)))))
+        assertThat(call(HttpRequest.newBuilder(URI.create(url("/v1/dead-letters/" + offsets.get(0)))))
                         .statusCode())
                 .as("a tombstone is no dead letter")
                 .isEqualTo(404);

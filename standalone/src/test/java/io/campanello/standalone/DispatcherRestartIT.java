@@ -8,12 +8,8 @@ import io.campanello.schemas.Topics;
 import io.campanello.schemas.v1.AttemptOutcome;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +31,8 @@ class DispatcherRestartIT {
     private static final int EVENTS = 300;
     /** The dispatcher's budget of deliveries in flight: the most a kill may make it send again. */
     private static final int MAX_IN_FLIGHT = 50;
+    /** Fewer deliveries in flight than the load, so that some wait on the topic when the dispatcher stops. */
+    private static final String MAX_IN_FLIGHT_ARGUMENT = "--campanello.dispatcher.max-in-flight=" + MAX_IN_FLIGHT;
 
     @TempDir
     static Path dataDir;
@@ -43,7 +41,7 @@ class DispatcherRestartIT {
     static Standalone standalone;
     static Api api;
     static TestReceiver receiver;
-    private final List<Process> dispatchers = new ArrayList<>();
+    private static DispatcherProcesses dispatchers;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,6 +49,7 @@ class DispatcherRestartIT {
                 TestStandalones.settings(dataDir, List.of()).withoutDispatcher());
         standalone = started.standalone();
         settings = started.settings();
+        dispatchers = new DispatcherProcesses(settings, dataDir);
         api = new Api(TestStandalones.API_KEY);
         // Slow enough that a few hundred deliveries take seconds and many are in flight when the dispatcher stops.
         receiver = new TestReceiver().delayEach(Duration.ofMillis(500));
@@ -58,10 +57,7 @@ class DispatcherRestartIT {
 
     @AfterEach
     void stopDispatchers() throws InterruptedException {
-        for (Process dispatcher : dispatchers) {
-            dispatcher.destroyForcibly();
-            dispatcher.waitFor();
-        }
+        dispatchers.stopAll();
     }
 
     @AfterAll
@@ -80,7 +76,7 @@ class DispatcherRestartIT {
         first.waitFor();
         assertThat(distinctDelivered(path)).as("killed mid-load").isLessThan(EVENTS);
 
-        startDispatcher("restarted");
+        dispatchers.start("restarted", MAX_IN_FLIGHT_ARGUMENT);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> distinctDelivered(path) == EVENTS);
         awaitRecordedAsDelivered(subscription);
@@ -103,7 +99,7 @@ class DispatcherRestartIT {
         assertThat(first.exitValue()).as("exit status after SIGTERM").isZero();
         assertThat(distinctDelivered(path)).as("stopped mid-load").isLessThan(EVENTS);
 
-        startDispatcher("restarted");
+        dispatchers.start("restarted", MAX_IN_FLIGHT_ARGUMENT);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> distinctDelivered(path) == EVENTS);
         awaitRecordedAsDelivered(subscription);
@@ -120,7 +116,7 @@ class DispatcherRestartIT {
      */
     private Process busyDispatcher(String path, String name) throws IOException {
         sendEvents(path);
-        Process dispatcher = startDispatcher(name);
+        Process dispatcher = dispatchers.start(name, MAX_IN_FLIGHT_ARGUMENT);
         await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
         return dispatcher;
     }
@@ -168,60 +164,6 @@ class DispatcherRestartIT {
                     "{\"type\": \"restart" + path.replace('/', '.') + "\", \"subject\": \"s-" + UUID.randomUUID()
                             + "\"}");
             assertThat(accepted.status()).isEqualTo(202);
-        }
-    }
-
-    /** Starts the dispatcher's executable jar against the standalone's broker, as a deployment would. */
-    private Process startDispatcher(String name) throws IOException {
-        Path jar = executableJar();
-        Path log = Files.createDirectories(Path.of("target", "dispatcher-logs"))
-                .resolve(System.currentTimeMillis() + "-" + name + ".log");
-        int port = freePort();
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-jar",
-                        jar.toString(),
-                        "--server.port=" + port,
-                        "--spring.kafka.bootstrap-servers=127.0.0.1:" + settings.kafkaPort(),
-                        "--campanello.api.key=" + TestStandalones.API_KEY,
-                        "--campanello.secrets.key=" + SecretsKeyFile.readOrCreate(dataDir),
-                        "--campanello.kafka.replication-factor=1",
-                        "--campanello.url-policy.allow-http=true",
-                        "--campanello.url-policy.allow-list=127.0.0.0/8",
-                        "--spring.main.banner-mode=off",
-                        // Fewer deliveries in flight than the load, so that some wait on the topic when it stops.
-                        "--campanello.dispatcher.max-in-flight=" + MAX_IN_FLIGHT,
-                        // A killed member's partitions move after the session timeout: the broker's least, 6 s.
-                        "--spring.kafka.consumer.properties.session.timeout.ms=6000")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        dispatchers.add(process);
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            assertThat(process.isAlive())
-                    .as("dispatcher %s is running, see %s", name, log)
-                    .isTrue();
-            return Files.readString(log).contains("Started DispatcherApplication");
-        });
-        return process;
-    }
-
-    private static Path executableJar() throws IOException {
-        Path target = Path.of("..", "dispatcher-service", "target");
-        try (var files = Files.list(target)) {
-            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "build dispatcher-service first (./mvnw verify builds it before these tests)"));
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -5,18 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,7 +46,7 @@ class ParkingIT {
     static Api acme;
     static Api globex;
     static TestReceiver receiver;
-    private final List<Process> dispatchers = new ArrayList<>();
+    private static DispatcherProcesses dispatchers;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +55,7 @@ class ParkingIT {
                 .withoutDispatcher());
         standalone = started.standalone();
         settings = started.settings();
+        dispatchers = new DispatcherProcesses(settings, dataDir);
         acme = new Api(ACME_KEY);
         globex = new Api(GLOBEX_KEY);
         // Each answer takes a while, so a delivery that jumps the queue arrives before the ones it jumped.
@@ -68,10 +64,7 @@ class ParkingIT {
 
     @AfterEach
     void stopDispatchers() throws InterruptedException {
-        for (Process dispatcher : dispatchers) {
-            dispatcher.destroyForcibly();
-            dispatcher.waitFor();
-        }
+        dispatchers.stopAll();
     }
 
     @AfterAll
@@ -82,7 +75,7 @@ class ParkingIT {
 
     @Test
     void aSubscriptionLeftPausedNeverHoldsBackAnotherTenantsOnTheSamePartition() throws Exception {
-        startDispatcher("shared");
+        dispatchers.start("shared");
         String typeA = unique("held");
         String a = subscribe(acme, "/left-paused", typeA);
         setStatus(acme, a, "pause", "PAUSED");
@@ -127,7 +120,7 @@ class ParkingIT {
 
     @Test
     void aResumedSubscriptionGetsItsParkedDeliveriesFirstAfterTheDispatcherRestarted() throws Exception {
-        Process first = startDispatcher("before-restart");
+        Process first = dispatchers.start("before-restart");
         String type = unique("restarted");
         String id = subscribe(acme, "/after-restart", type);
         setStatus(acme, id, "pause", "PAUSED");
@@ -138,7 +131,7 @@ class ParkingIT {
 
         first.destroy();
         assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        startDispatcher("after-restart");
+        dispatchers.start("after-restart");
 
         setStatus(acme, id, "resume", "ACTIVE");
         sendNumbered(acme, type, 4, 4);
@@ -151,7 +144,7 @@ class ParkingIT {
 
     @Test
     void aDeliveryParkedLongerThanMaxParkedBecomesADeadLetter() throws Exception {
-        startDispatcher("max-parked", "--campanello.dispatcher.max-parked=2s");
+        dispatchers.start("max-parked", "--campanello.dispatcher.max-parked=2s");
         String type = unique("forgotten");
         String id = subscribe(acme, "/forgotten", type);
         setStatus(acme, id, "pause", "PAUSED");
@@ -244,7 +237,7 @@ class ParkingIT {
 
     /** The dispatcher's {@code campanello_dispatcher_parked_held} gauge. */
     private double heldParked(Process dispatcher) throws Exception {
-        int port = ports.get(dispatcher);
+        int port = dispatchers.port(dispatcher);
         String metrics = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
@@ -255,62 +248,5 @@ class ParkingIT {
                 .filter(line -> line.startsWith("campanello_dispatcher_parked_held"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
-    }
-
-    private final Map<Process, Integer> ports = new java.util.HashMap<>();
-
-    /** Starts the dispatcher's executable jar against the standalone's broker, as a deployment would. */
-    private Process startDispatcher(String name, String... arguments) throws IOException {
-        Path jar = executableJar();
-        Path log = Files.createDirectories(Path.of("target", "dispatcher-logs"))
-                .resolve(System.currentTimeMillis() + "-parking-" + name + ".log");
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                jar.toString(),
-                "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=127.0.0.1:" + settings.kafkaPort(),
-                "--campanello.api.key=" + TestStandalones.API_KEY,
-                "--campanello.secrets.key=" + SecretsKeyFile.readOrCreate(dataDir),
-                "--campanello.kafka.replication-factor=1",
-                "--campanello.url-policy.allow-http=true",
-                "--campanello.url-policy.allow-list=127.0.0.0/8",
-                "--spring.main.banner-mode=off",
-                // A killed member's partitions move after the session timeout: the broker's least, 6 s.
-                "--spring.kafka.consumer.properties.session.timeout.ms=6000"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        dispatchers.add(process);
-        ports.put(process, port);
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            assertThat(process.isAlive())
-                    .as("dispatcher %s is running, see %s", name, log)
-                    .isTrue();
-            return Files.readString(log).contains("Started DispatcherApplication");
-        });
-        return process;
-    }
-
-    private static Path executableJar() throws IOException {
-        Path target = Path.of("..", "dispatcher-service", "target");
-        try (var files = Files.list(target)) {
-            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "build dispatcher-service first (./mvnw verify builds it before these tests)"));
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

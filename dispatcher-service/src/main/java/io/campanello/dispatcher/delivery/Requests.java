@@ -3,6 +3,7 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.kafka.SecretCipher;
 import io.campanello.schemas.v1.DeliveryTask;
+import io.campanello.schemas.v1.SealedValue;
 import io.campanello.schemas.v1.SigningSecret;
 import io.campanello.schemas.v1.Subscription;
 import io.campanello.signature.Webhook;
@@ -33,7 +34,7 @@ class Requests {
     private final Payloads payloads;
     private final SecretCipher cipher;
     private final Duration defaultTimeout;
-    private final Map<String, Signers> signers = new ConcurrentHashMap<>();
+    private final Map<String, Opened> opened = new ConcurrentHashMap<>();
 
     Requests(Payloads payloads, SecretCipher cipher, DispatcherProperties properties) {
         this.payloads = payloads;
@@ -44,11 +45,12 @@ class Requests {
     Request of(DeliveryTask task, Subscription subscription, Instant now) {
         Payloads.Body body = payloads.of(task.getEvent(), subscription.getPayloadFormat());
         long timestamp = now.getEpochSecond();
-        String signatures = signers(subscription).stream()
+        Opened open = opened(subscription);
+        String signatures = open.signers().stream()
                 .filter(signer -> signsAt(signer.sealed(), now))
                 .map(signer -> signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()))
                 .collect(Collectors.joining(" "));
-        Map<String, String> headers = new LinkedHashMap<>(cipher.openHeaders(subscription));
+        Map<String, String> headers = new LinkedHashMap<>(open.headers());
         headers.put("content-type", body.contentType());
         headers.put("content-length", Integer.toString(body.bytes().length));
         headers.put("user-agent", USER_AGENT);
@@ -62,24 +64,39 @@ class Requests {
     }
 
     /**
-     * The subscription's secrets, opened once per version of them rather than once per request (opening one is an
-     * AES-GCM decryption); kept in memory as the dispatcher needs them anyway, never logged.
+     * The subscription's secrets and header values, opened once per version of them rather than once per request
+     * (opening one is an AES-GCM decryption); kept in memory as the dispatcher needs them anyway, never logged.
      */
-    private List<Signer> signers(Subscription subscription) {
-        Signers known = signers.get(subscription.getId());
-        if (known != null && known.sealed().equals(subscription.getSecrets())) {
-            return known.signers();
+    private Opened opened(Subscription subscription) {
+        Opened known = opened.get(subscription.getId());
+        if (known != null
+                && known.sealedSecrets().equals(subscription.getSecrets())
+                && known.sealedHeaders().equals(subscription.getSealedHeaders())
+                && known.clearHeaders().equals(subscription.getHeaders())) {
+            return known;
         }
-        List<Signer> opened = subscription.getSecrets().stream()
+        List<Signer> signers = subscription.getSecrets().stream()
                 .map(secret -> new Signer(secret, new Webhook(cipher.open(secret))))
                 .toList();
-        signers.put(subscription.getId(), new Signers(List.copyOf(subscription.getSecrets()), opened));
-        return opened;
+        Opened fresh = new Opened(
+                List.copyOf(subscription.getSecrets()),
+                Map.copyOf(subscription.getSealedHeaders()),
+                Map.copyOf(subscription.getHeaders()),
+                signers,
+                cipher.openHeaders(subscription));
+        opened.put(subscription.getId(), fresh);
+        return fresh;
     }
 
     private record Signer(SigningSecret sealed, Webhook webhook) {}
 
-    private record Signers(List<SigningSecret> sealed, List<Signer> signers) {}
+    /** What a version of a subscription's sealed values opens to. */
+    private record Opened(
+            List<SigningSecret> sealedSecrets,
+            Map<String, SealedValue> sealedHeaders,
+            Map<String, String> clearHeaders,
+            List<Signer> signers,
+            Map<String, String> headers) {}
 
     private static boolean signsAt(SigningSecret secret, Instant now) {
         return secret.getExpiresAt() == null || secret.getExpiresAt().isAfter(now);

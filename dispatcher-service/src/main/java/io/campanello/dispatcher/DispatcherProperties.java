@@ -50,12 +50,12 @@ public record DispatcherProperties(
 
     /**
      * @param concurrency requests in flight to one endpoint at once, unless its subscription sets {@code maxConcurrency}
-     * @param queue deliveries that may wait here for one endpoint's slots; beyond that they wait on the retry path
-     * @param busyDelay how long a delivery that found its endpoint's queue full waits on the retry path (± 20 %); it
+     * @param queue deliveries that may wait here for one endpoint's slots; beyond that the endpoint is full
+     * @param busyDelay how long a delivery that found its endpoint full and slow waits on the retry path (± 20 %); it
      *     costs no attempt
-     * @param keepsUpWithin an endpoint that answers without failures and would serve a delivery within this time at
-     *     its recent pace is busy, not slow: the delivery waits for it beyond {@code queue} (reading slows down through
-     *     {@code max-in-flight}) instead of going to the retry path; 0 turns this off
+     * @param keepsUpWithin a full endpoint that answers without failures and would serve its whole queue within this
+     *     time at its recent pace is busy, not slow: the consumer holds the next delivery back in Kafka (its partition
+     *     pauses for a moment) instead of sending it to the retry path; 0 turns this off
      */
     public record EndpointLimits(
             @Min(1) @DefaultValue("20") int concurrency,

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -44,6 +45,8 @@ final class TestReceiver implements AutoCloseable {
     private volatile int defaultStatus = 204;
     private volatile Duration delay = Duration.ZERO;
     private final Map<String, Answer> byPath = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> openByPath = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostOpenByPath = new ConcurrentHashMap<>();
 
     /** What a path answers; a null status never answers (the caller's timeout ends the call). */
     private record Answer(Integer status, Map<String, String> headers) {}
@@ -122,6 +125,19 @@ final class TestReceiver implements AutoCloseable {
         return answered.stream().filter(r -> r.path().equals(path)).toList();
     }
 
+    /** The most requests to this path that were ever waiting for their answers at once. */
+    int mostAtOnce(String path) {
+        AtomicInteger most = mostOpenByPath.get(path);
+        return most == null ? 0 : most.get();
+    }
+
+    private AtomicInteger open(String path) {
+        AtomicInteger open = openByPath.computeIfAbsent(path, p -> new AtomicInteger());
+        int now = open.incrementAndGet();
+        mostOpenByPath.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        return open;
+    }
+
     private synchronized int nextStatus(String path, Map<String, String> headers) {
         Deque<Integer> script = scripts.get(path);
         Integer next = script == null ? null : script.pollFirst();
@@ -153,6 +169,7 @@ final class TestReceiver implements AutoCloseable {
                     int status = nextStatus(request.uri(), headers);
                     Received call = new Received(request.uri(), headers, body, status, System.nanoTime());
                     received.add(call);
+                    AtomicInteger open = open(request.uri());
                     if (answer != null) {
                         answer.headers().forEach(response::header);
                     }
@@ -162,7 +179,8 @@ final class TestReceiver implements AutoCloseable {
                                     .header("content-type", "text/plain")
                                     .sendString(Mono.just("answered " + status))
                                     .then())
-                            .then(Mono.fromRunnable(() -> answered.add(call)));
+                            .then(Mono.<Void>fromRunnable(() -> answered.add(call)))
+                            .doFinally(signal -> open.decrementAndGet());
                 });
     }
 

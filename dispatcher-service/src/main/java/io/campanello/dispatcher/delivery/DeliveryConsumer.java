@@ -3,17 +3,21 @@ package io.campanello.dispatcher.delivery;
 import io.campanello.dispatcher.DispatcherProperties;
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.ConsumerLoop;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,7 +35,9 @@ import org.springframework.stereotype.Component;
 /**
  * Reads fresh deliveries and due retries and hands each record to the {@link Intake} without waiting for it: many
  * deliveries are in flight at once, up to {@code max-in-flight} per topic (a full budget pauses that topic only, so
- * due retries never queue behind a fresh backlog). A partition's offset is committed up to its oldest unfinished
+ * due retries never queue behind a fresh backlog). A record whose endpoint is full but keeps up is held back: its
+ * partition pauses, and it and the partition's records read after it are tried again every {@link #HOLD_BACK}, in
+ * order — a busy endpoint slows reading down instead of sending its deliveries around the retry path. A partition's offset is committed up to its oldest unfinished
  * record ({@link PartitionOffsets}), so after a crash only what was in flight is delivered again; a record whose
  * handling Kafka refused is started again after a pause ({@link Redos}). On stop, reading stops and in-flight
  * deliveries get {@code shutdown-timeout} to finish before the offsets are committed.
@@ -44,6 +50,9 @@ class DeliveryConsumer extends ConsumerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryConsumer.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How often held-back records are tried again. */
+    static final Duration HOLD_BACK = Duration.ofMillis(10);
+
     private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final List<String> topics;
@@ -56,8 +65,12 @@ class DeliveryConsumer extends ConsumerLoop {
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
 
     private final Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
+    /** Paused partitions' records held back for a busy endpoint, not started yet, in their order. */
+    private final Map<TopicPartition, HeldBack> heldBack = new HashMap<>();
+
     private final Redos redos = new Redos(Backoff.KAFKA_WRITES);
     private final InFlight inFlight;
+    private final Counter heldBackCount;
     private KafkaConsumer<String, byte[]> consumer;
     private long lastCommit;
 
@@ -75,6 +88,9 @@ class DeliveryConsumer extends ConsumerLoop {
         this.maxInFlight = dispatcherProperties.maxInFlight();
         this.shutdownTimeout = dispatcherProperties.shutdownTimeout();
         this.inFlight = new InFlight(topics, meters);
+        this.heldBackCount = Counter.builder("campanello.deliveries.held.back")
+                .description("Times reading a partition paused because a delivery's endpoint was full but keeping up")
+                .register(meters);
     }
 
     private static Map<String, Object> consumerConfig(KafkaProperties kafka) {
@@ -94,6 +110,7 @@ class DeliveryConsumer extends ConsumerLoop {
         // A fresh consumer after a failure (ConsumerLoop restarts it): nothing of the last one's partitions is ours
         // until they are assigned again, and their records are read again from the committed offsets.
         forget(List.copyOf(offsets.keySet()));
+        heldBack.clear();
         finished.clear();
         this.consumer = consumer;
         try (KafkaClientMetrics metrics = new KafkaClientMetrics(consumer)) {
@@ -102,8 +119,13 @@ class DeliveryConsumer extends ConsumerLoop {
             try {
                 while (running()) {
                     settle();
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                        start(record);
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+                        HeldBack held = heldBack.get(partitionOf(record));
+                        if (held != null) {
+                            held.records().addLast(record);
+                        } else if (!start(record)) {
+                            holdBack(record);
+                        }
                     }
                 }
             } finally {
@@ -112,15 +134,62 @@ class DeliveryConsumer extends ConsumerLoop {
         }
     }
 
-    private void start(ConsumerRecord<String, byte[]> record) {
+    /** Starts a record's delivery; false when it was held back (nothing started). */
+    private boolean start(ConsumerRecord<String, byte[]> record) {
+        Optional<CompletableFuture<?>> started = intake.deliver(record, true);
+        if (started.isEmpty()) {
+            return false;
+        }
         offsets.computeIfAbsent(partitionOf(record), p -> new PartitionOffsets())
                 .started(record.offset());
         inFlight.of(record.topic()).incrementAndGet();
-        handle(record);
+        whenFinished(record, started.get());
+        return true;
     }
 
+    /** A record started before whose write Kafka refused: never held back, its place in the partition is taken. */
     private void handle(ConsumerRecord<String, byte[]> record) {
-        intake.deliver(record).whenComplete((done, error) -> finished.add(new Finished(record, error)));
+        whenFinished(record, intake.deliver(record, false).orElseThrow());
+    }
+
+    private void whenFinished(ConsumerRecord<String, byte[]> record, CompletableFuture<?> delivery) {
+        delivery.whenComplete((done, error) -> finished.add(new Finished(record, error)));
+    }
+
+    /**
+     * Pauses the record's partition and keeps the record (and those of the partition read after it) to try again:
+     * the committed offset never passes a record that did not start, so a restart or a new owner reads them again.
+     */
+    private void holdBack(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = partitionOf(record);
+        consumer.pause(List.of(partition));
+        HeldBack held = new HeldBack(new ArrayDeque<>(), System.nanoTime() + HOLD_BACK.toNanos());
+        held.records().add(record);
+        heldBack.put(partition, held);
+        heldBackCount.increment();
+    }
+
+    /** Starts held-back records in order while their endpoints take them; a partition with none left resumes. */
+    private void startHeldBack() {
+        long now = System.nanoTime();
+        for (var it = heldBack.values().iterator(); it.hasNext(); ) {
+            HeldBack held = it.next();
+            if (held.retryAt() - now > 0) {
+                continue;
+            }
+            while (!held.records().isEmpty() && start(held.records().peekFirst())) {
+                held.records().pollFirst();
+            }
+            if (held.records().isEmpty()) {
+                it.remove();
+            } else {
+                held.retryAt(now + HOLD_BACK.toNanos());
+            }
+        }
+    }
+
+    private Duration pollTimeout() {
+        return heldBack.isEmpty() ? POLL : HOLD_BACK;
     }
 
     /** Takes in what finished, starts again what is due, commits, and pauses or resumes topics. */
@@ -132,6 +201,7 @@ class DeliveryConsumer extends ConsumerLoop {
         if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
             commit(offsets.keySet(), false);
         }
+        startHeldBack();
         for (String topic : topics) {
             List<TopicPartition> partitions = consumer.assignment().stream()
                     .filter(partition -> partition.topic().equals(topic))
@@ -139,7 +209,10 @@ class DeliveryConsumer extends ConsumerLoop {
             if (inFlight.of(topic).get() >= maxInFlight) {
                 consumer.pause(partitions);
             } else {
-                consumer.resume(partitions);
+                consumer.pause(partitions.stream().filter(heldBack::containsKey).toList());
+                consumer.resume(partitions.stream()
+                        .filter(partition -> !heldBack.containsKey(partition))
+                        .toList());
             }
         }
     }
@@ -219,6 +292,7 @@ class DeliveryConsumer extends ConsumerLoop {
 
     private void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
+            heldBack.remove(partition);
             PartitionOffsets gone = offsets.remove(partition);
             if (gone != null) {
                 inFlight.of(partition.topic()).addAndGet(-gone.inFlight());
@@ -236,6 +310,7 @@ class DeliveryConsumer extends ConsumerLoop {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(heldBack::remove); // not started: the next owner reads them from the committed offset
             List<TopicPartition> ours =
                     partitions.stream().filter(offsets::containsKey).toList();
             try {
@@ -257,4 +332,27 @@ class DeliveryConsumer extends ConsumerLoop {
     }
 
     private record Finished(ConsumerRecord<String, byte[]> record, Throwable error) {}
+
+    /** A paused partition's records that did not start yet, and when they are tried again (System.nanoTime). */
+    private static final class HeldBack {
+        private final ArrayDeque<ConsumerRecord<String, byte[]>> records;
+        private long retryAt;
+
+        HeldBack(ArrayDeque<ConsumerRecord<String, byte[]>> records, long retryAt) {
+            this.records = records;
+            this.retryAt = retryAt;
+        }
+
+        ArrayDeque<ConsumerRecord<String, byte[]>> records() {
+            return records;
+        }
+
+        long retryAt() {
+            return retryAt;
+        }
+
+        void retryAt(long at) {
+            retryAt = at;
+        }
+    }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -67,29 +68,33 @@ class Dispatcher {
         this.clock = clock;
     }
 
-    /** A fresh task or a due retry. */
-    CompletableFuture<?> dispatch(DeliveryTask task) {
+    /**
+     * A fresh task or a due retry. Empty when {@code mayHoldBack} and the task's endpoint is full but keeps up: nothing
+     * was written, and the caller reads the task again in a moment (backpressure instead of a trip through the retry
+     * path); otherwise the future completes when everything the task wrote is acknowledged by Kafka.
+     */
+    Optional<CompletableFuture<?>> dispatch(DeliveryTask task, boolean mayHoldBack) {
         Subscription subscription = subscriptions.get(task.getSubscriptionId()).orElse(null);
         if (subscription == null) {
             log.info(
                     "subscription gone delivery_id={} subscription_id={}",
                     task.getDeliveryId(),
                     task.getSubscriptionId());
-            return records.deadLetter(task, DeadLetterReason.SUBSCRIPTION_DELETED);
+            return Optional.of(records.deadLetter(task, DeadLetterReason.SUBSCRIPTION_DELETED));
         }
         if (!task.getTest() && (!isActive(subscription) || parked.hasParked(subscription.getId()))) {
-            return records.park(task)
+            return Optional.of(records.park(task)
                     .thenAccept(sent -> parked.parked(
                             task.getSubscriptionId(),
                             sent.getRecordMetadata().partition(),
-                            sent.getRecordMetadata().offset()));
+                            sent.getRecordMetadata().offset())));
         }
-        return attempt(task, subscription, false);
+        return attempt(task, subscription, false, mayHoldBack);
     }
 
     /** A parked task whose subscription is active again, in the order it was parked. */
     CompletableFuture<?> dispatchParked(DeliveryTask task, Subscription subscription) {
-        return attempt(task, subscription, true);
+        return attempt(task, subscription, true, false).orElseThrow();
     }
 
     static boolean isActive(Subscription subscription) {
@@ -97,28 +102,31 @@ class Dispatcher {
     }
 
     /**
-     * Waits for a slot of the subscription's endpoint without holding up anything else: a full queue sends the task
-     * to the retry path (no attempt counted) unless the endpoint keeps up, when the task waits for it, an open circuit makes it a failed attempt without a request. Test sends
-     * skip the endpoint's limits and do not count toward its health.
+     * Waits for a slot of the subscription's endpoint without holding up anything else: when the endpoint is full,
+     * the task is held back if it keeps up (and {@code mayHoldBack}), else it goes to the retry path (no attempt
+     * counted); an open circuit makes it a failed attempt without a request. Test sends skip the endpoint's limits
+     * and do not count toward its health.
      */
-    private CompletableFuture<?> attempt(DeliveryTask task, Subscription subscription, boolean inOrder) {
+    private Optional<CompletableFuture<?>> attempt(
+            DeliveryTask task, Subscription subscription, boolean inOrder, boolean mayHoldBack) {
         if (task.getTest()) {
-            return send(task, subscription, null);
+            return Optional.of(send(task, subscription, null));
         }
         Endpoint endpoint = endpoints.of(subscription);
-        return endpoint.offer(subscription, inOrder)
-                .<CompletableFuture<?>>map(
-                        turn -> turn.thenCompose(granted -> taken(granted, task, subscription, endpoint)))
-                .orElseGet(() -> busy(task));
+        Optional<CompletableFuture<Endpoint.Turn>> turn = endpoint.offer(subscription, inOrder);
+        if (turn.isPresent()) {
+            return Optional.of(turn.get().thenCompose(granted -> taken(granted, task, subscription, endpoint)));
+        }
+        if (mayHoldBack && endpoint.keepsUp()) {
+            return Optional.empty();
+        }
+        return Optional.of(busy(task));
     }
 
     private CompletableFuture<Void> taken(
             Endpoint.Turn granted, DeliveryTask task, Subscription subscription, Endpoint endpoint) {
         if (granted == Endpoint.Turn.SEND) {
             return send(task, subscription, endpoint);
-        }
-        if (granted == Endpoint.Turn.BUSY) {
-            return busy(task).thenRun(() -> {});
         }
         return attempted(task, subscription, CIRCUIT_OPEN, clock.instant(), null);
     }

@@ -22,8 +22,10 @@ import java.util.function.LongSupplier;
 
 /**
  * One subscription's endpoint as this dispatcher instance sees it: its request slots and the deliveries waiting for
- * them, its optional rate limit, its circuit, and its health. A slow or dead endpoint holds only its own slots: what
- * does not fit into its queue waits on the retry path, and while its circuit is open its deliveries go there at once.
+ * them, its optional rate limit, its circuit, and its health. A full endpoint that {@link #keepsUp() keeps up} makes
+ * the consumer hold its records back in Kafka for a moment (backpressure); a slow or dead one holds only its own
+ * slots: what does not fit into its queue waits on the retry path, and while its circuit is open its deliveries go
+ * there at once.
  */
 final class Endpoint {
 
@@ -32,16 +34,8 @@ final class Endpoint {
         /** Send the request; a slot is held until {@link #finished} is called. */
         SEND,
         /** The circuit is open: no request, straight to the retry path. */
-        CIRCUIT_OPEN,
-        /** Waited beyond the queue for an endpoint that stopped keeping up: to the retry path, no attempt counted. */
-        BUSY
+        CIRCUIT_OPEN
     }
-
-    /**
-     * A delivery waiting for a slot; {@code beyondQueue} when it was let in past the queue because the endpoint kept
-     * up, so it leaves for the retry path if the endpoint stops keeping up.
-     */
-    private record Waiting(CompletableFuture<Turn> turn, boolean beyondQueue) {}
 
     /** Weight of the newest answer in the moving average of answer times. */
     private static final double ANSWER_WEIGHT = 0.2;
@@ -50,7 +44,7 @@ final class Endpoint {
     private final CircuitBreaker circuit;
     private final DispatcherProperties properties;
     private final ScheduledExecutorService timer;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<Turn>> waiting = new ArrayDeque<>();
     private final LongSupplier nanoTime;
     private int sending;
     private int concurrency;
@@ -59,11 +53,14 @@ final class Endpoint {
     private boolean wakeUpPending;
     private EndpointHealth health;
     private int consecutiveFailures;
-    /** When the last success came back, and the moving average of how long successes took (System.nanoTime). */
+    /**
+     * When the last success came back, when the requests now in flight began to be (System.nanoTime), and the moving
+     * average of how long successes took.
+     */
     private long lastSuccessAt;
 
+    private long busySince;
     private double answerNanos = -1;
-    private boolean overflowCheckPending;
 
     Endpoint(
             String subscriptionId,
@@ -92,78 +89,48 @@ final class Endpoint {
     }
 
     /**
-     * Queues a delivery for a slot; empty when the queue is full and the endpoint does not keep up (unless {@code
-     * inOrder}: parked deliveries handed back in order always wait here). The future completes when the delivery's
-     * turn comes.
+     * Queues a delivery for a slot; empty when the endpoint is full — all its slots taken and its queue too — unless
+     * {@code inOrder}: parked deliveries handed back in order always wait here. The future completes when the
+     * delivery's turn comes.
      */
     Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
         CompletableFuture<Turn> turn = new CompletableFuture<>();
         synchronized (this) {
             adopt(subscription);
-            boolean beyondQueue =
-                    !inOrder && waiting.size() >= properties.endpoint().queue();
-            if (beyondQueue && !keepsUp(waiting.size() + 1)) {
+            if (!inOrder
+                    && sending + waiting.size()
+                            >= concurrency + properties.endpoint().queue()) {
                 return Optional.empty();
             }
-            waiting.addLast(new Waiting(turn, beyondQueue));
-            if (beyondQueue) {
-                checkOverflowLater();
-            }
+            waiting.addLast(turn);
         }
         pump();
         return Optional.of(turn);
     }
 
     /**
-     * Whether the endpoint would serve the {@code position}-th waiting delivery within {@code keeps-up-within} at its
-     * recent pace: it answered without failures, its circuit is closed, and its last success is that recent (an
-     * endpoint that stops answering stops keeping up at once).
+     * Whether the endpoint drains its full queue within {@code keeps-up-within} at its recent pace: it answers without
+     * failures, its circuit is closed, its requests in flight are not stuck (a success, or the start of the current
+     * busy spell, within that time) and its slots, answer time and rate limit serve a queue's worth that fast. A full
+     * endpoint that keeps up is busy, not slow: its deliveries are held back in Kafka rather than sent to the retry
+     * path.
      */
-    private boolean keepsUp(int position) {
+    synchronized boolean keepsUp() {
         long within = properties.endpoint().keepsUpWithin().toNanos();
-        if (within <= 0 || answerNanos < 0 || consecutiveFailures > 0) {
+        if (within <= 0 || consecutiveFailures > 0 || circuit.getState() != CircuitBreaker.State.CLOSED) {
             return false;
         }
-        if (circuit.getState() != CircuitBreaker.State.CLOSED || nanoTime.getAsLong() - lastSuccessAt > within) {
+        long now = nanoTime.getAsLong();
+        boolean progressing =
+                sending == 0 || now - busySince <= within || (answerNanos >= 0 && now - lastSuccessAt <= within);
+        if (!progressing) {
             return false;
         }
-        return position * answerNanos / concurrency <= within;
-    }
-
-    /** Deliveries waiting beyond the queue are checked again in a while: if the endpoint slowed down, they leave. */
-    private void checkOverflowLater() {
-        if (!overflowCheckPending) {
-            overflowCheckPending = true;
-            timer.schedule(
-                    this::checkOverflow, properties.endpoint().keepsUpWithin().toNanos(), TimeUnit.NANOSECONDS);
+        double queued = properties.endpoint().queue() + 1.0;
+        if (rate != null && queued / rate > within / 1e9) {
+            return false;
         }
-    }
-
-    private void checkOverflow() {
-        List<CompletableFuture<Turn>> busy = new ArrayList<>();
-        synchronized (this) {
-            overflowCheckPending = false;
-            int queue = properties.endpoint().queue();
-            if (waiting.size() <= queue) {
-                return;
-            }
-            if (keepsUp(waiting.size())) {
-                checkOverflowLater();
-                return;
-            }
-            // The newest of those let in beyond the queue leave first; the others keep their place.
-            var newestFirst = waiting.descendingIterator();
-            int extra = waiting.size() - queue;
-            while (extra > 0 && newestFirst.hasNext()) {
-                Waiting last = newestFirst.next();
-                if (last.beyondQueue()) {
-                    newestFirst.remove();
-                    busy.add(last.turn());
-                    extra--;
-                }
-            }
-        }
-        busy.forEach(turn -> turn.complete(Turn.BUSY));
+        return answerNanos < 0 || queued * answerNanos / concurrency <= within;
     }
 
     /**
@@ -235,7 +202,7 @@ final class Endpoint {
                     break;
                 }
                 if (!circuit.tryAcquirePermission()) {
-                    open.add(waiting.pollFirst().turn());
+                    open.add(waiting.pollFirst());
                     continue;
                 }
                 if (full) {
@@ -247,8 +214,10 @@ final class Endpoint {
                     wakeUpLater();
                     break;
                 }
-                sending++;
-                send.add(waiting.pollFirst().turn());
+                if (sending++ == 0) {
+                    busySince = nanoTime.getAsLong();
+                }
+                send.add(waiting.pollFirst());
             }
         }
         open.forEach(turn -> turn.complete(Turn.CIRCUIT_OPEN));

@@ -53,15 +53,18 @@ class Intake {
 
     /**
      * Takes the record's task and dispatches it. The future completes when everything the delivery wrote is
-     * acknowledged by Kafka, and fails when Kafka refused a write: the record must then be handled again.
+     * acknowledged by Kafka, and fails when Kafka refused a write: the record must then be handled again. Empty when
+     * {@code mayHoldBack} and the task's endpoint is full but keeps up: nothing was done, the record is to be read
+     * again in a moment.
      */
-    CompletableFuture<?> deliver(ConsumerRecord<String, byte[]> record) {
+    Optional<CompletableFuture<?>> deliver(ConsumerRecord<String, byte[]> record, boolean mayHoldBack) {
         try {
-            return take(record)
-                    .<CompletableFuture<?>>map(dispatcher::dispatch)
-                    .orElseGet(() -> CompletableFuture.completedFuture(null));
+            Optional<DeliveryTask> task = take(record);
+            return task.isPresent()
+                    ? dispatcher.dispatch(task.get(), mayHoldBack)
+                    : Optional.of(CompletableFuture.completedFuture(null));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return Optional.of(CompletableFuture.failedFuture(e));
         }
     }
 }

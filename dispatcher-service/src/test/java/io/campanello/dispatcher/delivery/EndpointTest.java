@@ -69,65 +69,91 @@ class EndpointTest {
     }
 
     @Test
-    void aBusyEndpointThatAnswersFastKeepsItsDeliveriesBeyondItsQueue() {
+    void aFullEndpointThatAnswersFastKeepsUpSoItsDeliveriesAreHeldBackNotSentAround() {
         var now = new AtomicLong();
-        Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(250)), null, now::get);
+        Endpoint endpoint =
+                endpoint(settings(2, 100, 5, Duration.ofSeconds(30), Duration.ofMillis(250)), null, now::get);
         Subscription subscription = subscription(null, null);
+        assertThat(endpoint.keepsUp())
+                .as("nothing known yet: busy until shown slow")
+                .isTrue();
         attempt(endpoint, subscription, OK, T0);
 
-        List<CompletableFuture<Endpoint.Turn>> turns = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            turns.add(endpoint.offer(subscription, false).orElseThrow());
-        }
+        fill(endpoint, subscription, 102);
 
-        assertThat(endpoint.waiting())
-                .as("3 ms an answer, 2 at a time: 100 are served in 150 ms")
-                .isEqualTo(98);
-        for (int i = 0; i < 98; i++) {
-            now.addAndGet(Duration.ofMillis(3).toNanos());
-            endpoint.finished(subscription, OK, TOOK, T0);
-        }
-        assertThat(turns).allMatch(turn -> turn.getNow(null) == Endpoint.Turn.SEND);
+        assertThat(endpoint.offer(subscription, false))
+                .as("2 sending, 100 waiting: full")
+                .isEmpty();
+        assertThat(endpoint.keepsUp())
+                .as("3 ms an answer, 2 at a time: the 100 waiting are served in 150 ms")
+                .isTrue();
+        now.addAndGet(Duration.ofMillis(200).toNanos());
+        endpoint.finished(subscription, OK, TOOK, T0);
+        assertThat(endpoint.offer(subscription, false)).as("room for one again").isPresent();
     }
 
     @Test
-    void aSlowEndpointSendsWhatIsBeyondItsQueueToTheRetryPath() {
+    void aFullEndpointThatAnswersSlowlyForItsQueueDoesNotKeepUp() {
         var now = new AtomicLong();
         Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(250)), null, now::get);
         Subscription subscription = subscription(null, null);
         assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
         endpoint.finished(subscription, OK, Duration.ofMillis(400), T0);
 
-        endpoint.offer(subscription, false).orElseThrow();
-        endpoint.offer(subscription, false).orElseThrow();
-        endpoint.offer(subscription, false).orElseThrow();
+        fill(endpoint, subscription, 3);
 
-        assertThat(endpoint.offer(subscription, false))
-                .as("400 ms an answer: busy, and slow")
-                .isEmpty();
+        assertThat(endpoint.offer(subscription, false)).isEmpty();
+        assertThat(endpoint.keepsUp()).as("400 ms an answer: busy, and slow").isFalse();
     }
 
     @Test
-    void anEndpointThatStopsAnsweringSendsWhatWaitsBeyondItsQueueToTheRetryPath() {
+    void anEndpointThatStopsAnsweringOrFailsNoLongerKeepsUp() {
         var now = new AtomicLong();
         Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(50)), null, now::get);
         Subscription subscription = subscription(null, null);
         attempt(endpoint, subscription, OK, T0);
-        List<CompletableFuture<Endpoint.Turn>> turns = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            turns.add(endpoint.offer(subscription, false).orElseThrow());
-        }
+        fill(endpoint, subscription, 3);
         CompletableFuture<Endpoint.Turn> parked =
                 endpoint.offer(subscription, true).orElseThrow();
+        assertThat(parked).as("handed back in order: waits even when full").isNotDone();
+        assertThat(endpoint.keepsUp()).isTrue();
 
-        now.addAndGet(Duration.ofSeconds(1).toNanos()); // no answer for a second: it hangs
+        now.addAndGet(Duration.ofSeconds(1).toNanos()); // two requests in flight, no answer for a second: it hangs
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.waiting() == 2);
-        assertThat(turns.subList(0, 2)).as("sending").allMatch(turn -> turn.getNow(null) == Endpoint.Turn.SEND);
-        assertThat(turns.get(2)).as("the queue's one place").isNotDone();
-        assertThat(turns.subList(3, 10)).allMatch(turn -> turn.getNow(null) == Endpoint.Turn.BUSY);
-        assertThat(parked).as("handed back in order: keeps its place").isNotDone();
-        assertThat(endpoint.offer(subscription, false)).isEmpty();
+        assertThat(endpoint.keepsUp()).isFalse();
+        now.addAndGet(Duration.ofMillis(10).toNanos());
+        endpoint.finished(subscription, OK, TOOK, T0);
+        assertThat(endpoint.keepsUp()).as("answering again").isTrue();
+        endpoint.finished(subscription, ERROR, TOOK, T0);
+        assertThat(endpoint.keepsUp()).as("a failure").isFalse();
+    }
+
+    @Test
+    void aBurstAfterAQuietSpellIsNotMistakenForAHangingEndpoint() {
+        var now = new AtomicLong();
+        Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(50)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        attempt(endpoint, subscription, OK, T0);
+
+        now.addAndGet(Duration.ofMinutes(5).toNanos());
+        fill(endpoint, subscription, 3);
+
+        assertThat(endpoint.keepsUp()).isTrue();
+    }
+
+    @Test
+    void aRateLimitTooLowForTheQueueDoesNotKeepUp() {
+        Endpoint endpoint = endpoint(settings(2, 100, 5, Duration.ofSeconds(30), Duration.ofSeconds(1)), null);
+        endpoint.offer(subscription(null, 50), false);
+        assertThat(endpoint.keepsUp()).as("100 waiting at 50/s take 2 s").isFalse();
+        endpoint.offer(subscription(null, 1000), false);
+        assertThat(endpoint.keepsUp()).as("100 waiting at 1,000/s take 0.1 s").isTrue();
+    }
+
+    private static void fill(Endpoint endpoint, Subscription subscription, int deliveries) {
+        for (int i = 0; i < deliveries; i++) {
+            assertThat(endpoint.offer(subscription, false)).isPresent();
+        }
     }
 
     @Test

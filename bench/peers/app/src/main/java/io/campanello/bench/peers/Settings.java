@@ -10,6 +10,7 @@ import java.util.List;
  * @param warmUp deliveries per path before measuring (the JVMs' JIT)
  * @param receiverWarmUp requests posted to the receiver before the first path
  * @param pacedSeconds how long the paced phase (half the flat-out rate) lasts
+ * @param standaloneOptions extra JVM options for the standalone (e.g. a flight recording), none by default
  */
 record Settings(
         List<String> paths,
@@ -26,6 +27,7 @@ record Settings(
         String workerClassPath,
         Path pluginPath,
         String standaloneJar,
+        List<String> standaloneOptions,
         Path work) {
 
     static Settings fromSystemProperties() {
@@ -44,6 +46,9 @@ record Settings(
                 System.getProperty("bench.workerClassPath"),
                 Path.of(System.getProperty("bench.pluginPath")),
                 System.getProperty("bench.standaloneJar"),
+                List.of(System.getProperty("bench.standaloneOptions", "").trim().split("\\s+")).stream()
+                        .filter(option -> !option.isEmpty())
+                        .toList(),
                 Path.of(System.getProperty("bench.work")));
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -63,7 +64,12 @@ final class Stack {
     void startStandalone() throws Exception {
         Process standalone = processes.start(
                 "standalone",
-                List.of(settings.java(), "-Xmx2g", "-jar", settings.standaloneJar()),
+                Stream.of(
+                                Stream.of(settings.java(), "-Xmx2g"),
+                                settings.standaloneOptions().stream(),
+                                Stream.of("-jar", settings.standaloneJar()))
+                        .flatMap(s -> s)
+                        .toList(),
                 Map.of(
                         "CAMPANELLO_API_KEY", API_KEY,
                         "CAMPANELLO_DATA_DIR", settings.work().resolve("campanello").toString(),

@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The custom resources the chart may render, as records of the fields their CRDs define (KEDA 2.x, Prometheus
- * Operator v1, Strimzi v1beta2). Only fields the chart has reason to use are listed: a typo, or a field of another
- * version, fails deserialization.
+ * The custom resources the chart may render whose operator publishes no CRD where the build can fetch it (KEDA's
+ * ScaledObject, the Prometheus Operator's ServiceMonitor: their CRDs are released on GitHub only, see
+ * {@code src/test/resources/crds/README.md}), as records of the fields their CRDs define (KEDA 2.x, Prometheus
+ * Operator v1). Only fields the chart has reason to use are listed: a typo, or a field of another version, fails
+ * deserialization. Metadata is checked as an ObjectMeta by {@link StrictValidator}, as for every custom resource.
  */
 final class CustomResources {
 
@@ -17,18 +19,15 @@ final class CustomResources {
         return switch (type) {
             case "keda.sh/v1alpha1/ScaledObject" -> ScaledObject.class;
             case "monitoring.coreos.com/v1/ServiceMonitor" -> ServiceMonitor.class;
-            case "kafka.strimzi.io/v1beta2/KafkaTopic" -> KafkaTopic.class;
             default -> null;
         };
     }
-
-    record Metadata(String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {}
 
     record LabelSelectorRequirement(String key, String operator, List<String> values) {}
 
     record LabelSelector(Map<String, String> matchLabels, List<LabelSelectorRequirement> matchExpressions) {}
 
-    record ScaledObject(String apiVersion, String kind, Metadata metadata, ScaledObjectSpec spec) {}
+    record ScaledObject(String apiVersion, String kind, Map<String, Object> metadata, ScaledObjectSpec spec) {}
 
     record ScaledObjectSpec(
             ScaleTargetRef scaleTargetRef,
@@ -51,7 +50,7 @@ final class CustomResources {
 
     record AuthenticationRef(String name, String kind) {}
 
-    record ServiceMonitor(String apiVersion, String kind, Metadata metadata, ServiceMonitorSpec spec) {}
+    record ServiceMonitor(String apiVersion, String kind, Map<String, Object> metadata, ServiceMonitorSpec spec) {}
 
     record ServiceMonitorSpec(
             LabelSelector selector, NamespaceSelector namespaceSelector, List<Endpoint> endpoints, String jobLabel) {}
@@ -59,8 +58,4 @@ final class CustomResources {
     record NamespaceSelector(Boolean any, List<String> matchNames) {}
 
     record Endpoint(String port, String path, String scheme, String interval, String scrapeTimeout) {}
-
-    record KafkaTopic(String apiVersion, String kind, Metadata metadata, KafkaTopicSpec spec) {}
-
-    record KafkaTopicSpec(String topicName, Integer partitions, Integer replicas, Map<String, Object> config) {}
 }

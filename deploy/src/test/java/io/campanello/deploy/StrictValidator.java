@@ -2,6 +2,7 @@ package io.campanello.deploy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.reflect.InvocationTargetException;
@@ -19,8 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Strict validation of rendered manifests without a cluster. Built-in kinds are read into the fabric8 Kubernetes
  * model, which keeps unknown fields in {@code additionalProperties}: any such field anywhere in the tree, a value
  * of the wrong type, or a kind the model does not know is a violation. The custom resources the chart may render
- * (KEDA ScaledObject, Prometheus Operator ServiceMonitor, Strimzi KafkaTopic) are read into {@link CustomResources}
- * records with unknown properties failing.
+ * are checked against the operator's own CRD where the build can obtain it (Strimzi KafkaTopic:
+ * {@link CustomResourceDefinitions}), else read into {@link CustomResources} records with unknown properties failing
+ * (KEDA ScaledObject, Prometheus Operator ServiceMonitor); their metadata as an {@code ObjectMeta} like that of
+ * built-in kinds.
  */
 final class StrictValidator {
 
@@ -41,8 +44,14 @@ final class StrictValidator {
         List<String> violations = new ArrayList<>();
         Class<?> custom = CustomResources.typeOf(apiVersion, kind);
         try {
+            if (CustomResourceDefinitions.OPERATORS.defines(apiVersion, kind)) {
+                violations.addAll(CustomResourceDefinitions.OPERATORS.violations(document, where));
+                collectMetadataViolations(document.get("metadata"), where, violations);
+                return violations;
+            }
             if (custom != null) {
                 CUSTOM.convertValue(document, custom);
+                collectMetadataViolations(document.get("metadata"), where, violations);
                 return violations;
             }
             Class<? extends KubernetesResource> type = KUBERNETES.getRegisteredKubernetesResource(apiVersion, kind);
@@ -66,6 +75,16 @@ final class StrictValidator {
         return manifests.documents().stream()
                 .flatMap(document -> violations(document).stream())
                 .toList();
+    }
+
+    /** A custom resource's metadata, checked as the API server does: as an ObjectMeta, whatever the CRD. */
+    private static void collectMetadataViolations(Object metadata, String where, List<String> violations) {
+        ObjectMeta meta = KUBERNETES.unmarshal(JSON.writeValueAsString(metadata), ObjectMeta.class);
+        if (meta == null || meta.getName() == null) {
+            violations.add(where + ": metadata.name is missing");
+        } else {
+            collectUnknownFields(meta, where + ".metadata", violations);
+        }
     }
 
     private static void collectUnknownFields(Object node, String path, List<String> violations) {

@@ -69,20 +69,6 @@ class StrictValidatorTest {
                         """)).containsExactly("Widget/w: unknown kind example.com/v1/Widget");
     }
 
-    @Test
-    void reportsAnUnknownFieldOfACustomResource() {
-        assertThat(violations("""
-                        apiVersion: keda.sh/v1alpha1
-                        kind: ScaledObject
-                        metadata: {name: so}
-                        spec:
-                          scaleTargetRef: {name: d}
-                          maxReplicas: 3
-                        """))
-                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .contains("maxReplicas");
-    }
-
     private static List<String> violations(String yaml) {
         return StrictValidator.violations(Manifests.parse(yaml));
     }

@@ -32,6 +32,20 @@ class ValueSetsTest {
     }
 
     @Test
+    void theValueSetsTogetherRenderEveryCustomResourceTheChartHas() {
+        assertThat(HelmChart.ciValueSets().stream()
+                        .flatMap(valueSet -> HelmChart.render(valueSet, Map.of()).documents().stream())
+                        .filter(document -> isCustomResource(
+                                String.valueOf(document.get("apiVersion")), String.valueOf(document.get("kind"))))
+                        .map(document -> document.get("apiVersion") + "/" + document.get("kind"))
+                        .distinct())
+                .containsExactlyInAnyOrder(
+                        "kafka.strimzi.io/v1/KafkaTopic",
+                        "keda.sh/v1alpha1/ScaledObject",
+                        "monitoring.coreos.com/v1/ServiceMonitor");
+    }
+
+    @Test
     void securedKafkaTakesCredentialsAndCertificatesFromExistingSecrets() {
         Manifests manifests = HelmChart.render(valueSet("secured-kafka-values.yaml"), Map.of());
         Map<String, Object> ingest = manifests.get("Deployment", "campanello-ingest");
@@ -120,6 +134,11 @@ class ValueSetsTest {
         assertThat(Yaml.at(ingest, "spec", "template", "spec", "serviceAccountName"))
                 .isEqualTo("campanello-dev");
         assertThat(Yaml.map(ingest, "spec", "template", "spec", "affinity")).containsOnlyKeys("nodeAffinity");
+    }
+
+    private static boolean isCustomResource(String apiVersion, String kind) {
+        return CustomResourceDefinitions.OPERATORS.defines(apiVersion, kind)
+                || CustomResources.typeOf(apiVersion, kind) != null;
     }
 
     private static Path valueSet(String name) {

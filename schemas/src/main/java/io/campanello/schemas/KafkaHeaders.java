@@ -39,6 +39,12 @@ public final class KafkaHeaders {
     /** Due time of a task on a retry tier, ISO-8601 (the Avro value carries it too). */
     public static final String NOT_BEFORE = "campanello-not-before";
 
+    /**
+     * On a replayed task ({@code true}): an operator says the endpoint works again, so the dispatcher sends it at once
+     * as the probe of an open circuit instead of waiting for the cool-down.
+     */
+    public static final String PROBE = "campanello-probe";
+
     /** The tenant of the record. */
     public static final String TENANT = "campanello-tenant";
 

@@ -37,8 +37,6 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryRecords {
 
-    private static final String CIRCUIT_OPEN = "circuit_open";
-
     private final KafkaTemplate<String, SpecificRecord> kafka;
     private final CampanelloKafkaProperties.TopicNames topics;
     private final RetrySchedule schedule;
@@ -90,15 +88,12 @@ class DeliveryRecords {
                 .setResponseBody(attempted.body())
                 .setErrorDetail(attempted.errorDetail())
                 .build();
-        String counted = CIRCUIT_OPEN.equals(attempted.outcome().error())
-                ? CIRCUIT_OPEN
-                : outcome.name().toLowerCase(Locale.ROOT);
         deliveries
-                .computeIfAbsent(counted, name -> meters.counter("campanello.deliveries", "outcome", name))
+                .computeIfAbsent(
+                        outcome.name().toLowerCase(Locale.ROOT),
+                        name -> meters.counter("campanello.deliveries", "outcome", name))
                 .increment();
-        if (!CIRCUIT_OPEN.equals(counted)) {
-            httpDuration.record(Duration.ofMillis(attempt.getDurationMillis()));
-        }
+        httpDuration.record(Duration.ofMillis(attempt.getDurationMillis()));
         if (outcome == AttemptOutcome.DELIVERED && !task.getTest()) {
             latency.record(Duration.between(task.getEvent().getReceivedAt(), clock.instant()));
         }
@@ -127,8 +122,8 @@ class DeliveryRecords {
     record Retry(CompletableFuture<?> written, Duration waitsFor) {}
 
     /**
-     * Puts a task that was not attempted (its endpoint was busy) on the first retry tier, due after {@code wait}; it
-     * keeps its attempt count.
+     * Puts a task that was not attempted (its endpoint was busy, or its circuit open) on the first retry tier, due
+     * after {@code wait}; it keeps its attempt count. Counted in {@code campanello_deliveries_deferred_total{reason}}.
      */
     CompletableFuture<?> defer(DeliveryTask task, Duration wait, String reason) {
         meters.counter("campanello.deliveries.deferred", "reason", reason).increment();

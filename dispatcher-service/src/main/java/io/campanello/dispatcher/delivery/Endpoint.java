@@ -31,7 +31,10 @@ final class Endpoint {
     enum Turn {
         /** Send the request; a slot is held until {@link #finished} is called. */
         SEND,
-        /** The circuit is open: no request, straight to the retry path. */
+        /**
+         * The circuit is open: no request and no attempt counted; the delivery waits for the probe on the retry path
+         * ({@link #untilProbe}).
+         */
         CIRCUIT_OPEN,
         /** Waited beyond the queue for an endpoint that stopped keeping up: to the retry path, no attempt counted. */
         BUSY
@@ -64,6 +67,8 @@ final class Endpoint {
 
     private double answerNanos = -1;
     private boolean overflowCheckPending;
+    /** When the circuit last opened (System.nanoTime), to tell deferred deliveries when it probes again. */
+    private long openedAt;
 
     Endpoint(
             String subscriptionId,
@@ -91,15 +96,24 @@ final class Endpoint {
         this.consecutiveFailures = lastKnown == null ? 0 : lastKnown.getConsecutiveFailures();
     }
 
+    /** Queues a delivery for a slot, as {@link #offer(Subscription, boolean, boolean)} without a probe. */
+    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
+        return offer(subscription, inOrder, false);
+    }
+
     /**
      * Queues a delivery for a slot; empty when the queue is full and the endpoint does not keep up (unless {@code
      * inOrder}: parked deliveries handed back in order always wait here). The future completes when the delivery's
-     * turn comes.
+     * turn comes. A {@code probe} (a replayed delivery: an operator says the endpoint works again) that finds the
+     * circuit open half-opens it, so the delivery is sent at once as the probe instead of waiting for the cool-down.
      */
-    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
+    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder, boolean probe) {
         CompletableFuture<Turn> turn = new CompletableFuture<>();
         synchronized (this) {
             adopt(subscription);
+            if (probe) {
+                probeNow();
+            }
             boolean beyondQueue =
                     !inOrder && waiting.size() >= properties.endpoint().queue();
             if (beyondQueue && !keepsUp(waiting.size() + 1)) {
@@ -181,7 +195,11 @@ final class Endpoint {
                         : ANSWER_WEIGHT * took.toNanos() + (1 - ANSWER_WEIGHT) * answerNanos;
                 circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
             } else {
+                boolean wasOpen = circuit.getState() == CircuitBreaker.State.OPEN;
                 circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
+                if (!wasOpen && circuit.getState() == CircuitBreaker.State.OPEN) {
+                    openedAt = nanoTime.getAsLong();
+                }
             }
             changed = judge(subscription, outcome, now);
         }
@@ -199,6 +217,22 @@ final class Endpoint {
 
     CircuitBreaker.State circuitState() {
         return circuit.getState();
+    }
+
+    /** How long until the open circuit lets a probe through; zero when it is not open. */
+    synchronized Duration untilProbe() {
+        if (circuit.getState() != CircuitBreaker.State.OPEN) {
+            return Duration.ZERO;
+        }
+        long left = properties.circuit().coolDown().toNanos() - (nanoTime.getAsLong() - openedAt);
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    /** An open circuit lets the next request through as its probe now, rather than at the end of its cool-down. */
+    private void probeNow() {
+        if (circuit.getState() == CircuitBreaker.State.OPEN) {
+            circuit.transitionToHalfOpenState();
+        }
     }
 
     /** Follows the subscription's current limits; a subscription enabled again after being disabled starts afresh. */
@@ -221,6 +255,8 @@ final class Endpoint {
                 && subscription.getUpdatedAt().isAfter(health.getUpdatedAt())) {
             health = null;
             consecutiveFailures = 0;
+            // Re-enabled by its owner: the endpoint is said to work again, so the next delivery probes it at once.
+            probeNow();
         }
     }
 
@@ -235,6 +271,10 @@ final class Endpoint {
                     break;
                 }
                 if (!circuit.tryAcquirePermission()) {
+                    if (circuit.getState() == CircuitBreaker.State.HALF_OPEN) {
+                        // The probe is in flight: its answer decides, so the others wait for it here.
+                        break;
+                    }
                     open.add(waiting.pollFirst().turn());
                     continue;
                 }

@@ -1,11 +1,14 @@
 package io.campanello.dispatcher.delivery;
 
 import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
@@ -51,6 +54,14 @@ class Intake {
         return Optional.empty();
     }
 
+    /** Whether the record asks to probe an open circuit at once (header {@link KafkaHeaders#PROBE}, a replay). */
+    static boolean isProbe(ConsumerRecord<String, byte[]> record) {
+        Header probe = record.headers().lastHeader(KafkaHeaders.PROBE);
+        return probe != null
+                && probe.value() != null
+                && "true".equals(new String(probe.value(), StandardCharsets.UTF_8));
+    }
+
     /**
      * Takes the record's task and dispatches it. The future completes when everything the delivery wrote is
      * acknowledged by Kafka, and fails when Kafka refused a write: the record must then be handled again.
@@ -58,7 +69,7 @@ class Intake {
     CompletableFuture<?> deliver(ConsumerRecord<String, byte[]> record) {
         try {
             return take(record)
-                    .<CompletableFuture<?>>map(dispatcher::dispatch)
+                    .<CompletableFuture<?>>map(task -> dispatcher.dispatch(task, isProbe(record)))
                     .orElseGet(() -> CompletableFuture.completedFuture(null));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -69,22 +69,26 @@ class OpenCircuitIT {
                     .isEqualTo(202);
         }
 
-        // The marker: a probe after the circuit's cool-down, long after the 3 s schedule would have run out.
+        // The marker: a probe after the circuit's cool-down, long after the 3 s schedule would have run out — or every
+        // delivery dead already.
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !receiver.answered(PATH).isEmpty());
         long first = receiver.answered(PATH).get(0).atNanos();
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> receiver.answered(PATH).stream()
-                        .anyMatch(call ->
-                                call.atNanos() - first > Duration.ofSeconds(25).toNanos()));
+        List<JsonNode> deadLetters = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            deadLetters.clear();
+            api.get("http://localhost:" + settings.retryPort() + "/v1/dead-letters?subscription=" + subscription)
+                    .body()
+                    .get("items")
+                    .forEach(deadLetters::add);
+            return deadLetters.size() == 30
+                    || receiver.answered(PATH).stream()
+                            .anyMatch(call -> call.atNanos() - first
+                                    > Duration.ofSeconds(25).toNanos());
+        });
 
         Map<String, Long> requests = receiver.answered(PATH).stream()
                 .collect(Collectors.groupingBy(call -> call.header("webhook-id"), Collectors.counting()));
-        List<JsonNode> deadLetters = new ArrayList<>();
-        api.get("http://localhost:" + settings.retryPort() + "/v1/dead-letters?subscription=" + subscription)
-                .body()
-                .get("items")
-                .forEach(deadLetters::add);
         assertThat(deadLetters)
                 .as("only deliveries whose every attempt was a request are dead letters")
                 .allSatisfy(deadLetter -> assertThat(requests.getOrDefault(
@@ -106,6 +110,36 @@ class OpenCircuitIT {
                 .isEqualTo(requests.entrySet().stream()
                         .collect(Collectors.toMap(Map.Entry::getKey, entry -> (int) (long) entry.getValue())));
 
+        // Why is it failing? The health call says so while the deliveries wait.
+        String health =
+                "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions/" + subscription + "/health";
+        JsonNode[] seen = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            seen[0] = api.get(health).body();
+            return seen[0].get("waiting").get("deferred").longValue() > 0;
+        });
+        JsonNode report = seen[0];
+        assertThat(report.get("circuit").stringValue()).isIn("OPEN", "HALF_OPEN");
+        assertThat(report.get("consecutiveFailures").intValue()).isGreaterThanOrEqualTo(5);
+        assertThat(report.get("lastStatus").intValue()).isEqualTo(500);
+        assertThat(report.get("failingSince")).isNotNull();
+        assertThat(report.get("instances")).hasSize(1);
+        assertThat(report.get("instances").get(0).get("waiting").get("deferred").longValue())
+                .isEqualTo(report.get("waiting").get("deferred").longValue());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> api.get(health).body().get("circuit").stringValue().equals("OPEN")
+                        && api.get(health).body().has("nextProbeAt"));
+        Api.Response unknown =
+                api.get("http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions/sub_unknown/health");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("code").stringValue()).isEqualTo("subscription_not_found");
+        assertThat(api.get("http://localhost:" + settings.subscriptionsPort() + "/v3/api-docs")
+                        .body()
+                        .get("paths")
+                        .has("/v1/subscriptions/{id}/health"))
+                .as("in the API's OpenAPI description")
+                .isTrue();
+
         receiver.on(PATH, 204, Map.of());
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> receiver.answered(PATH).stream()
@@ -114,6 +148,13 @@ class OpenCircuitIT {
                                 .distinct()
                                 .count()
                         == 30 - deadLetters.size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode healthy = api.get(health).body();
+            return healthy.get("circuit").stringValue().equals("CLOSED")
+                    && healthy.get("consecutiveFailures").intValue() == 0
+                    && healthy.get("waiting").get("deferred").longValue() == 0
+                    && healthy.get("waiting").get("retrying").longValue() == 0;
+        });
     }
 
     /** The subscription's attempt records, read until there are at least {@code count}. */

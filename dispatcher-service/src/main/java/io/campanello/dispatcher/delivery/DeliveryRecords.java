@@ -42,6 +42,7 @@ class DeliveryRecords {
     private final RetrySchedule schedule;
     private final String firstTier;
     private final Clock clock;
+    private final RetryPathCounts retryPath;
     private final MeterRegistry meters;
     private final Timer latency;
     private final Timer httpDuration;
@@ -52,8 +53,10 @@ class DeliveryRecords {
             KafkaTemplate<String, SpecificRecord> kafka,
             CampanelloKafkaProperties properties,
             Clock clock,
+            RetryPathCounts retryPath,
             MeterRegistry meters) {
         this.kafka = kafka;
+        this.retryPath = retryPath;
         this.topics = properties.topics();
         this.schedule = properties.retrySchedule();
         this.firstTier = schedule.tierAfter(1).orElseThrow().topic();
@@ -114,7 +117,11 @@ class DeliveryRecords {
                     .setAttempts(placement.attempts())
                     .setNotBefore(clock.instant().plus(wait))
                     .build();
-            return new Retry(kafka.send(placement.tier().topic(), task.getSubscriptionId(), waiting), wait);
+            var record = new ProducerRecord<String, SpecificRecord>(
+                    placement.tier().topic(), task.getSubscriptionId(), waiting);
+            record.headers().add(KafkaHeaders.RETRY_PATH, utf8(KafkaHeaders.RETRY_PATH_RETRY));
+            retryPath.retrying(task.getSubscriptionId());
+            return new Retry(kafka.send(record), wait);
         });
     }
 
@@ -130,7 +137,10 @@ class DeliveryRecords {
         DeliveryTask waiting = DeliveryTask.newBuilder(task)
                 .setNotBefore(clock.instant().plus(wait))
                 .build();
-        return kafka.send(firstTier, task.getSubscriptionId(), waiting);
+        var record = new ProducerRecord<String, SpecificRecord>(firstTier, task.getSubscriptionId(), waiting);
+        record.headers().add(KafkaHeaders.RETRY_PATH, utf8(reason));
+        retryPath.deferred(task.getSubscriptionId());
+        return kafka.send(record);
     }
 
     /** An endpoint's new state, for the subscription service to tell the owner or disable the subscription. */

@@ -69,6 +69,24 @@ final class Endpoint {
     private boolean overflowCheckPending;
     /** When the circuit last opened (System.nanoTime), to tell deferred deliveries when it probes again. */
     private long openedAt;
+    /** The subscription's tenant, and what the last request came to: for webhooks.endpoint-status. */
+    private String tenant;
+
+    private DeliveryOutcome lastOutcome;
+    private Instant lastAttemptAt;
+
+    /** This endpoint as it is now, as {@link EndpointStatusPublisher} reports it. */
+    record Snapshot(
+            String tenant,
+            CircuitBreaker.State circuit,
+            Duration untilProbe,
+            int consecutiveFailures,
+            Integer lastStatus,
+            String lastError,
+            Instant lastAttemptAt,
+            Instant failingSince,
+            int inFlight,
+            int queued) {}
 
     Endpoint(
             String subscriptionId,
@@ -188,6 +206,8 @@ final class Endpoint {
         EndpointHealth changed;
         synchronized (this) {
             sending--;
+            lastOutcome = outcome;
+            lastAttemptAt = now;
             if (outcome.kind() == AttemptOutcome.DELIVERED) {
                 lastSuccessAt = nanoTime.getAsLong();
                 answerNanos = answerNanos < 0
@@ -219,6 +239,21 @@ final class Endpoint {
         return circuit.getState();
     }
 
+    synchronized Snapshot snapshot() {
+        boolean failing = health != null && health.getState() != EndpointState.HEALTHY;
+        return new Snapshot(
+                tenant,
+                circuit.getState(),
+                untilProbe(),
+                consecutiveFailures,
+                lastOutcome == null ? null : lastOutcome.status(),
+                lastOutcome == null ? null : lastOutcome.error(),
+                lastAttemptAt,
+                failing ? health.getFailingSince() : null,
+                sending,
+                waiting.size());
+    }
+
     /** How long until the open circuit lets a probe through; zero when it is not open. */
     synchronized Duration untilProbe() {
         if (circuit.getState() != CircuitBreaker.State.OPEN) {
@@ -237,6 +272,7 @@ final class Endpoint {
 
     /** Follows the subscription's current limits; a subscription enabled again after being disabled starts afresh. */
     private void adopt(Subscription subscription) {
+        tenant = subscription.getTenant();
         concurrency = subscription.getMaxConcurrency() != null
                 ? subscription.getMaxConcurrency()
                 : properties.endpoint().concurrency();

@@ -1,5 +1,6 @@
 package io.campanello.dispatcher.delivery;
 
+import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.v1.DeliveryTask;
@@ -25,10 +26,19 @@ class Intake {
     private final Dispatcher dispatcher;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final MeterRegistry meters;
+    private final RetryPathCounts retryPath;
+    private final String redeliveries;
     private final AvroDeserializer avro = new AvroDeserializer();
 
-    Intake(Dispatcher dispatcher, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+    Intake(
+            Dispatcher dispatcher,
+            DeadLetterPublishingRecoverer deadLetters,
+            MeterRegistry meters,
+            RetryPathCounts retryPath,
+            CampanelloKafkaProperties properties) {
         this.dispatcher = dispatcher;
+        this.retryPath = retryPath;
+        this.redeliveries = properties.topics().redeliveries();
         this.deadLetters = deadLetters;
         this.meters = meters;
     }
@@ -69,7 +79,16 @@ class Intake {
     CompletableFuture<?> deliver(ConsumerRecord<String, byte[]> record) {
         try {
             return take(record)
-                    .<CompletableFuture<?>>map(task -> dispatcher.dispatch(task, isProbe(record)))
+                    .<CompletableFuture<?>>map(task -> {
+                        Header path = record.headers().lastHeader(KafkaHeaders.RETRY_PATH);
+                        if (record.topic().equals(redeliveries) && path != null && path.value() != null) {
+                            retryPath.cameBack(
+                                    task.getSubscriptionId(),
+                                    !KafkaHeaders.RETRY_PATH_RETRY.equals(
+                                            new String(path.value(), StandardCharsets.UTF_8)));
+                        }
+                        return dispatcher.dispatch(task, isProbe(record));
+                    })
                     .orElseGet(() -> CompletableFuture.completedFuture(null));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

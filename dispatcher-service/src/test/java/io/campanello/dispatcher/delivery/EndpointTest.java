@@ -303,6 +303,26 @@ class EndpointTest {
         assertThat(fresh.getFailingSince()).isEqualTo(T0.plus(Duration.ofDays(8)));
     }
 
+    @Test
+    void resumingADisabledSubscriptionProbesItsOpenCircuitAtOnce() {
+        Endpoint endpoint = endpoint(settings(10, 10, 3, Duration.ofSeconds(30)), null);
+        Subscription subscription = subscription(null, null);
+        attempt(endpoint, subscription, ERROR, T0);
+        attempt(endpoint, subscription, ERROR, T0);
+        EndpointHealth disabled = attempt(endpoint, subscription, GONE, T0.plusSeconds(1));
+        assertThat(disabled.getState()).isEqualTo(EndpointState.DISABLED);
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        Subscription resumed = Subscription.newBuilder(subscription)
+                .setUpdatedAt(T0.plusSeconds(5))
+                .build();
+
+        assertThat(endpoint.offer(resumed, true).orElseThrow())
+                .as("the owner says it works again: sent at once, not after the 30 s cool-down")
+                .isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    }
+
     private static EndpointHealth attempt(
             Endpoint endpoint, Subscription subscription, DeliveryOutcome outcome, Instant now) {
         assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);

@@ -103,6 +103,23 @@ final class SubscriptionsCommand {
         return transition(id, "resume");
     }
 
+    @Command(
+            name = "health",
+            description = "Why deliveries are or are not going out: the endpoint's circuit and next probe, its"
+                    + " failures, and the deliveries waiting, summed and per dispatcher instance.")
+    int health(@Parameters(paramLabel = "ID", description = "The subscription (sub_…).") String id) {
+        return campanello.attempt(() -> {
+            JsonNode health = campanello.api().get(collection() + "/" + QueryString.segment(id) + "/health");
+            var out = spec.commandLine().getOut();
+            if (campanello.json()) {
+                out.println(Json.pretty(health));
+            } else {
+                HealthReport.print(health, out);
+            }
+            return ExitCodes.OK;
+        });
+    }
+
     private int transition(String id, String action) {
         return campanello.attempt(() -> {
             JsonNode subscription = campanello.api().post(collection() + "/" + QueryString.segment(id) + "/" + action);

@@ -110,4 +110,42 @@ class SubscriptionsCommandTest {
 
         assertThat(api.only().header("Campanello-Tenant")).isNull();
     }
+
+    @Test
+    void healthSaysWhyDeliveriesWaitSummedAndPerInstance() {
+        api.answer(
+                "GET",
+                "/v1/subscriptions/sub_1/health",
+                200,
+                "{\"subscriptionId\":\"sub_1\",\"status\":\"ACTIVE\",\"url\":\"https://hooks.example.com/a\","
+                        + "\"circuit\":\"OPEN\",\"nextProbeAt\":\"2026-11-28T03:00:30Z\",\"consecutiveFailures\":12,"
+                        + "\"lastStatus\":500,\"lastAttemptAt\":\"2026-11-28T03:00:00Z\","
+                        + "\"failingSince\":\"2026-11-28T02:41:00Z\",\"waiting\":{\"inFlight\":0,\"queued\":1,"
+                        + "\"deferred\":28,\"retrying\":2,\"parked\":false},\"instances\":[{\"instance\":\"dispatcher-0:8083\","
+                        + "\"circuit\":\"OPEN\",\"nextProbeAt\":\"2026-11-28T03:00:30Z\",\"consecutiveFailures\":12,"
+                        + "\"waiting\":{\"inFlight\":0,\"queued\":1,\"deferred\":28,\"retrying\":2,\"parked\":false},"
+                        + "\"updatedAt\":\"2026-11-28T03:00:01Z\"}]}");
+
+        var result = Cli.against(api).run("subscriptions", "health", "sub_1");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out())
+                .contains("sub_1  ACTIVE  https://hooks.example.com/a\n")
+                .contains("circuit       OPEN, next probe at 2026-11-28T03:00:30Z\n")
+                .contains("failures      12 in a row, failing since 2026-11-28T02:41:00Z\n")
+                .contains("last request  status 500 at 2026-11-28T03:00:00Z\n")
+                .contains("waiting       0 in flight, 1 queued, 28 deferred, 2 in retry tiers, parked: no\n")
+                .containsPattern("dispatcher-0:8083 +OPEN +2026-11-28T03:00:30Z +12 +0 +1 +28 +2 ");
+    }
+
+    @Test
+    void healthOfAnUnknownSubscriptionIsRefused() {
+        api.problem(
+                "GET", "/v1/subscriptions/sub_nope/health", 404, "subscription_not_found", "no subscription sub_nope");
+
+        var result = Cli.against(api).run("subscriptions", "health", "sub_nope");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("error: no subscription sub_nope (subscription_not_found)\n");
+    }
 }

@@ -100,6 +100,7 @@ class DefaultValuesTest {
                 .containsEntry("CAMPANELLO_KAFKA_RETRY_DELAYS", "5s,30s,2m,10m,30m,2h,6h,12h")
                 .containsEntry("CAMPANELLO_KAFKA_TOPICS_INGESTDLQ", "webhooks.ingest.dlq")
                 .containsEntry("CAMPANELLO_KAFKA_TOPICS_ENDPOINTHEALTH", "webhooks.endpoint-health")
+                .containsEntry("CAMPANELLO_KAFKA_TOPICS_ENDPOINTSTATUS", "webhooks.endpoint-status")
                 .containsEntry("CAMPANELLO_KAFKA_TOPICS_REPLAYED", "webhooks.dlq.replayed")
                 .containsEntry("CAMPANELLO_SECRETS_KEY_ID", "k1");
         assertThat(env.get("CAMPANELLO_API_KEY"))
@@ -137,6 +138,7 @@ class DefaultValuesTest {
                 .contains("ensure 'webhooks.replays' 12 'cleanup.policy=compact,min.insync.replicas=2'")
                 .contains("ensure 'webhooks.dlq.replayed' 12 'cleanup.policy=compact,min.insync.replicas=2'")
                 .contains("ensure 'webhooks.endpoint-health' 12 'cleanup.policy=compact,min.insync.replicas=2'")
+                .contains("ensure 'webhooks.endpoint-status' 12 'cleanup.policy=compact,min.insync.replicas=2'")
                 .contains(
                         "ensure 'webhooks.dlq' 12 'cleanup.policy=delete,min.insync.replicas=2,retention.ms=2592000000'")
                 // max(4 × delay, 1 day): 5 s and 6 h tiers keep a day, the 12 h tier two days.
@@ -148,7 +150,7 @@ class DefaultValuesTest {
                         "ensure 'webhooks.retry.12h' 12 'cleanup.policy=delete,min.insync.replicas=2,retention.ms=172800000'")
                 .contains("--replication-factor 3");
         assertThat(script.lines().filter(line -> line.strip().startsWith("ensure '")))
-                .hasSize(12 + 8);
+                .hasSize(13 + 8);
     }
 
     @Test

@@ -189,6 +189,7 @@ public class CampanelloKafkaAutoConfiguration {
         topics.add(builder(properties, names.replays()).compact().build());
         topics.add(builder(properties, names.replayed()).compact().build());
         topics.add(builder(properties, names.endpointHealth()).compact().build());
+        topics.add(builder(properties, names.endpointStatus()).compact().build());
         for (var delay : properties.retryDelays()) {
             // A tier must keep a task for longer than its delay, with room for a retry service that was down.
             Duration retention = Collections.max(List.of(delay.multipliedBy(4), MIN_TIER_RETENTION));

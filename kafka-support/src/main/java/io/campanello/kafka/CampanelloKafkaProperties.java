@@ -51,6 +51,7 @@ public record CampanelloKafkaProperties(
             @NotBlank @DefaultValue(Topics.DLQ) String dlq,
             @NotBlank @DefaultValue(Topics.INGEST_DLQ) String ingestDlq,
             @NotBlank @DefaultValue(Topics.ENDPOINT_HEALTH) String endpointHealth,
+            @NotBlank @DefaultValue(Topics.ENDPOINT_STATUS) String endpointStatus,
             @NotBlank @DefaultValue(Topics.RETRY_PREFIX) String retryPrefix) {
 
         /** Whether a topic is one of Campanello's own (Avro) topics rather than a producer's source topic. */
@@ -66,6 +67,7 @@ public record CampanelloKafkaProperties(
                     || topic.equals(attempts)
                     || topic.equals(dlq)
                     || topic.equals(endpointHealth)
+                    || topic.equals(endpointStatus)
                     || topic.startsWith(retryPrefix);
         }
     }

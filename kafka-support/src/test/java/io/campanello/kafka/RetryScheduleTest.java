@@ -89,6 +89,7 @@ class RetryScheduleTest {
                 "webhooks.dlq",
                 "webhooks.ingest.dlq",
                 "webhooks.endpoint-health",
+                "webhooks.endpoint-status",
                 "webhooks.retry.");
         assertThat(DeadLetterWriter.topicFor(topics, "webhooks.deliveries")).isEqualTo("webhooks.dlq");
         assertThat(DeadLetterWriter.topicFor(topics, "webhooks.retry.5s")).isEqualTo("webhooks.dlq");

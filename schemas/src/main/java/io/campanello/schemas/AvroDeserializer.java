@@ -4,6 +4,7 @@ import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EndpointHealth;
+import io.campanello.schemas.v1.EndpointStatus;
 import io.campanello.schemas.v1.EventEnvelope;
 import io.campanello.schemas.v1.EventType;
 import io.campanello.schemas.v1.ReplayJob;
@@ -42,7 +43,8 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
             EventType.class,
             ReplayJob.class,
             ReplayMark.class,
-            EndpointHealth.class);
+            EndpointHealth.class,
+            EndpointStatus.class);
 
     /**
      * Earlier versions of the record types, as they were written to topics by earlier releases (resources under

@@ -39,6 +39,21 @@ public final class KafkaHeaders {
     /** Due time of a task on a retry tier, ISO-8601 (the Avro value carries it too). */
     public static final String NOT_BEFORE = "campanello-not-before";
 
+    /**
+     * On a replayed task ({@code true}): an operator says the endpoint works again, so the dispatcher sends it at once
+     * as the probe of an open circuit instead of waiting for the cool-down.
+     */
+    public static final String PROBE = "campanello-probe";
+
+    /**
+     * Why the dispatcher put a task on a retry tier: {@code retry} (a request failed), or {@code endpoint_busy} or
+     * {@code circuit_open} (deferred, no request made). The retry service hands the task back with its headers.
+     */
+    public static final String RETRY_PATH = "campanello-retry-path";
+
+    /** The {@link #RETRY_PATH} of a task retried after a failed request. */
+    public static final String RETRY_PATH_RETRY = "retry";
+
     /** The tenant of the record. */
     public static final String TENANT = "campanello-tenant";
 

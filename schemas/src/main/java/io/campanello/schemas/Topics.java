@@ -41,6 +41,12 @@ public final class Topics {
     /** How each endpoint has been answering (EndpointHealth), compacted, key = subscription id; written by the dispatcher. */
     public static final String ENDPOINT_HEALTH = "webhooks.endpoint-health";
 
+    /**
+     * Each dispatcher instance's view of each endpoint right now (EndpointStatus), compacted, key = subscription id +
+     * "/" + instance; read by the subscription service for {@code GET /v1/subscriptions/{id}/health}.
+     */
+    public static final String ENDPOINT_STATUS = "webhooks.endpoint-status";
+
     /** Source-topic records that could not be read: original key and bytes, the error in headers. */
     public static final String INGEST_DLQ = "webhooks.ingest.dlq";
 

@@ -1,5 +1,7 @@
 package io.campanello.standalone;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -52,7 +54,9 @@ final class EmbeddedBroker implements AutoCloseable {
         KafkaConfig config = KafkaConfig.fromProps(p, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             new Formatter()
-                    .setPrintStream(System.out)
+                    // The standalone says "Kafka up" itself; the formatter's own lines would only crowd the first
+                    // screen.
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(config.nodeId())
                     .setClusterId(Uuid.randomUuid().toString())
                     .setControllerListenerName(CONTROLLER)

@@ -4,6 +4,8 @@ import io.campanello.dispatcher.DispatcherApplication;
 import io.campanello.ingest.IngestApplication;
 import io.campanello.retry.RetryApplication;
 import io.campanello.subscription.SubscriptionApplication;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,36 +31,51 @@ public final class Standalone implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> quiet = StartupLog.configure(List.of(args).contains("--verbose"), System.getenv(StartupLog.LEVEL));
+        run(StandaloneSettings.fromEnvironment(System.getenv()).withExtraArguments(quiet), System.out);
+    }
+
+    /**
+     * Starts everything, printing one line per service as it comes up and then the quick start; Ctrl-C (or any
+     * SIGTERM) stops it.
+     */
+    static void run(StandaloneSettings settings, PrintStream out) throws Exception {
         long started = System.nanoTime();
-        StandaloneSettings settings = StandaloneSettings.fromEnvironment(System.getenv());
-        Standalone standalone = start(settings);
+        Standalone standalone = start(settings, new StartupLog(out));
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             standalone.close();
-                            System.out.println("Campanello stopped.");
+                            out.println("Campanello stopped.");
                         },
                         "campanello-shutdown"));
-        System.out.println(Quickstart.text(settings, Duration.ofNanos(System.nanoTime() - started)));
+        out.println(Quickstart.text(settings, Duration.ofNanos(System.nanoTime() - started)));
     }
 
     static Standalone start(StandaloneSettings settings) throws Exception {
+        return start(settings, new StartupLog(new PrintStream(OutputStream.nullOutputStream())));
+    }
+
+    private static Standalone start(StandaloneSettings settings, StartupLog log) throws Exception {
         EmbeddedBroker broker =
                 EmbeddedBroker.start(settings.dataDir(), settings.kafkaPort(), settings.controllerPort());
+        log.up("Kafka", "127.0.0.1:" + settings.kafkaPort());
         List<ConfigurableApplicationContext> services = new ArrayList<>();
         try {
             services.add(run(SubscriptionApplication::application, settings, broker, settings.subscriptionsPort()));
+            log.up("subscriptions", "http://localhost:" + settings.subscriptionsPort());
             services.add(run(IngestApplication::application, settings, broker, settings.ingestPort()));
+            log.up("ingest", "http://localhost:" + settings.ingestPort());
             if (settings.dispatcher()) {
                 services.add(run(DispatcherApplication::application, settings, broker, settings.dispatcherPort()));
+                log.up("dispatcher", "http://localhost:" + settings.dispatcherPort());
             }
             services.add(run(RetryApplication::application, settings, broker, settings.retryPort()));
-            return new Standalone(
-                    broker,
-                    Inspector.start(
-                            settings.inspectorPort(),
-                            new SignatureChecker(settings.subscriptionsPort(), settings.apiKey())),
-                    services);
+            log.up("retry", "http://localhost:" + settings.retryPort());
+            Inspector inspector = Inspector.start(
+                    settings.inspectorPort(), new SignatureChecker(settings.subscriptionsPort(), settings.apiKey()));
+            log.up("inspector", "http://localhost:" + settings.inspectorPort());
+            return new Standalone(broker, inspector, services);
         } catch (RuntimeException e) {
             Collections.reverse(services);
             services.forEach(ConfigurableApplicationContext::close);

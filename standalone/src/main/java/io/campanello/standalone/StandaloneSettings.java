@@ -43,6 +43,25 @@ record StandaloneSettings(
                 true);
     }
 
+    /** The same settings with more arguments for every service. */
+    StandaloneSettings withExtraArguments(List<String> more) {
+        List<String> arguments = new java.util.ArrayList<>(extraArguments);
+        arguments.addAll(more);
+        return new StandaloneSettings(
+                dataDir,
+                kafkaPort,
+                controllerPort,
+                ingestPort,
+                subscriptionsPort,
+                dispatcherPort,
+                retryPort,
+                inspectorPort,
+                apiKey,
+                apiKeyGenerated,
+                List.copyOf(arguments),
+                dispatcher);
+    }
+
     /** The same settings without the dispatcher service: for benchmarks that bring their own. */
     StandaloneSettings withoutDispatcher() {
         return new StandaloneSettings(

@@ -37,13 +37,12 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryRecords {
 
-    private static final String CIRCUIT_OPEN = "circuit_open";
-
     private final KafkaTemplate<String, SpecificRecord> kafka;
     private final CampanelloKafkaProperties.TopicNames topics;
     private final RetrySchedule schedule;
     private final String firstTier;
     private final Clock clock;
+    private final RetryPathCounts retryPath;
     private final MeterRegistry meters;
     private final Timer latency;
     private final Timer httpDuration;
@@ -54,8 +53,10 @@ class DeliveryRecords {
             KafkaTemplate<String, SpecificRecord> kafka,
             CampanelloKafkaProperties properties,
             Clock clock,
+            RetryPathCounts retryPath,
             MeterRegistry meters) {
         this.kafka = kafka;
+        this.retryPath = retryPath;
         this.topics = properties.topics();
         this.schedule = properties.retrySchedule();
         this.firstTier = schedule.tierAfter(1).orElseThrow().topic();
@@ -90,15 +91,12 @@ class DeliveryRecords {
                 .setResponseBody(attempted.body())
                 .setErrorDetail(attempted.errorDetail())
                 .build();
-        String counted = CIRCUIT_OPEN.equals(attempted.outcome().error())
-                ? CIRCUIT_OPEN
-                : outcome.name().toLowerCase(Locale.ROOT);
         deliveries
-                .computeIfAbsent(counted, name -> meters.counter("campanello.deliveries", "outcome", name))
+                .computeIfAbsent(
+                        outcome.name().toLowerCase(Locale.ROOT),
+                        name -> meters.counter("campanello.deliveries", "outcome", name))
                 .increment();
-        if (!CIRCUIT_OPEN.equals(counted)) {
-            httpDuration.record(Duration.ofMillis(attempt.getDurationMillis()));
-        }
+        httpDuration.record(Duration.ofMillis(attempt.getDurationMillis()));
         if (outcome == AttemptOutcome.DELIVERED && !task.getTest()) {
             latency.record(Duration.between(task.getEvent().getReceivedAt(), clock.instant()));
         }
@@ -119,7 +117,11 @@ class DeliveryRecords {
                     .setAttempts(placement.attempts())
                     .setNotBefore(clock.instant().plus(wait))
                     .build();
-            return new Retry(kafka.send(placement.tier().topic(), task.getSubscriptionId(), waiting), wait);
+            var record = new ProducerRecord<String, SpecificRecord>(
+                    placement.tier().topic(), task.getSubscriptionId(), waiting);
+            record.headers().add(KafkaHeaders.RETRY_PATH, utf8(KafkaHeaders.RETRY_PATH_RETRY));
+            retryPath.retrying(task.getSubscriptionId());
+            return new Retry(kafka.send(record), wait);
         });
     }
 
@@ -127,15 +129,18 @@ class DeliveryRecords {
     record Retry(CompletableFuture<?> written, Duration waitsFor) {}
 
     /**
-     * Puts a task that was not attempted (its endpoint was busy) on the first retry tier, due after {@code wait}; it
-     * keeps its attempt count.
+     * Puts a task that was not attempted (its endpoint was busy, or its circuit open) on the first retry tier, due
+     * after {@code wait}; it keeps its attempt count. Counted in {@code campanello_deliveries_deferred_total{reason}}.
      */
     CompletableFuture<?> defer(DeliveryTask task, Duration wait, String reason) {
         meters.counter("campanello.deliveries.deferred", "reason", reason).increment();
         DeliveryTask waiting = DeliveryTask.newBuilder(task)
                 .setNotBefore(clock.instant().plus(wait))
                 .build();
-        return kafka.send(firstTier, task.getSubscriptionId(), waiting);
+        var record = new ProducerRecord<String, SpecificRecord>(firstTier, task.getSubscriptionId(), waiting);
+        record.headers().add(KafkaHeaders.RETRY_PATH, utf8(reason));
+        retryPath.deferred(task.getSubscriptionId());
+        return kafka.send(record);
     }
 
     /** An endpoint's new state, for the subscription service to tell the owner or disable the subscription. */

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,13 +29,6 @@ import org.springframework.stereotype.Component;
 class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-
-    /** What an attempt that made no request because the endpoint's circuit was open comes to. */
-    private static final WebhookClient.Attempted CIRCUIT_OPEN = new WebhookClient.Attempted(
-            new DeliveryOutcome.RetryableFailure(null, "circuit_open"),
-            Map.of(),
-            null,
-            "the endpoint's circuit is open after consecutive failures; no request was made");
 
     private final TopicTable<Subscription> subscriptions;
     private final Endpoints endpoints;
@@ -69,11 +61,13 @@ class Dispatcher {
     }
 
     /**
-     * A fresh task or a due retry. Empty when {@code mayHoldBack} and the task's endpoint is full but keeps up: nothing
-     * was written, and the caller reads the task again in a moment (backpressure instead of a trip through the retry
-     * path); otherwise the future completes when everything the task wrote is acknowledged by Kafka.
+     * A fresh task, a due retry or, when {@code probe}, the first delivery of a replay: an operator says the endpoint
+     * works again, so an open circuit lets it through at once as its probe. Empty when {@code mayHoldBack} and the
+     * task's endpoint is full but keeps up: nothing was written, and the caller offers the task again in a moment
+     * (backpressure instead of a trip through the retry path); otherwise the future completes when everything the
+     * task wrote is acknowledged by Kafka.
      */
-    Optional<CompletableFuture<?>> dispatch(DeliveryTask task, boolean mayHoldBack) {
+    Optional<CompletableFuture<?>> dispatch(DeliveryTask task, boolean probe, boolean mayHoldBack) {
         Subscription subscription = subscriptions.get(task.getSubscriptionId()).orElse(null);
         if (subscription == null) {
             log.info(
@@ -89,12 +83,12 @@ class Dispatcher {
                             sent.getRecordMetadata().partition(),
                             sent.getRecordMetadata().offset())));
         }
-        return attempt(task, subscription, false, mayHoldBack);
+        return attempt(task, subscription, false, probe, mayHoldBack);
     }
 
     /** A parked task whose subscription is active again, in the order it was parked. */
     CompletableFuture<?> dispatchParked(DeliveryTask task, Subscription subscription) {
-        return attempt(task, subscription, true, false).orElseThrow();
+        return attempt(task, subscription, true, false, false).orElseThrow();
     }
 
     static boolean isActive(Subscription subscription) {
@@ -103,17 +97,17 @@ class Dispatcher {
 
     /**
      * Waits for a slot of the subscription's endpoint without holding up anything else: when the endpoint is full,
-     * the task is held back if it keeps up (and {@code mayHoldBack}), else it goes to the retry path (no attempt
-     * counted); an open circuit makes it a failed attempt without a request. Test sends skip the endpoint's limits
-     * and do not count toward its health.
+     * the task is held back if it keeps up (and {@code mayHoldBack}), else it goes to the retry path; an open circuit
+     * sends it to the retry path until the circuit probes again. Neither counts as an attempt: only requests do. Test
+     * sends skip the endpoint's limits and do not count toward its health.
      */
     private Optional<CompletableFuture<?>> attempt(
-            DeliveryTask task, Subscription subscription, boolean inOrder, boolean mayHoldBack) {
+            DeliveryTask task, Subscription subscription, boolean inOrder, boolean probe, boolean mayHoldBack) {
         if (task.getTest()) {
             return Optional.of(send(task, subscription, null));
         }
         Endpoint endpoint = endpoints.of(subscription);
-        Optional<CompletableFuture<Endpoint.Turn>> turn = endpoint.offer(subscription, inOrder);
+        Optional<CompletableFuture<Endpoint.Turn>> turn = endpoint.offer(subscription, inOrder, probe);
         if (turn.isPresent()) {
             return Optional.of(turn.get().thenCompose(granted -> taken(granted, task, subscription, endpoint)));
         }
@@ -128,11 +122,21 @@ class Dispatcher {
         if (granted == Endpoint.Turn.SEND) {
             return send(task, subscription, endpoint);
         }
-        return attempted(task, subscription, CIRCUIT_OPEN, clock.instant(), null);
+        return waitForProbe(task, endpoint).thenRun(() -> {});
     }
 
     private CompletableFuture<?> busy(DeliveryTask task) {
         return records.defer(task, RetrySchedule.wait(busyDelay, null, random()), "endpoint_busy");
+    }
+
+    /**
+     * The endpoint's circuit is open: the task waits on the retry path until the circuit lets a probe through (plus
+     * the busy delay, so that the deliveries deferred together do not all come back at that instant), keeping its
+     * attempt count: a dead letter is never made of attempts that sent nothing.
+     */
+    private CompletableFuture<?> waitForProbe(DeliveryTask task, Endpoint endpoint) {
+        Duration wait = endpoint.untilProbe().plus(RetrySchedule.wait(busyDelay, null, random()));
+        return records.defer(task, wait, "circuit_open");
     }
 
     private CompletableFuture<Void> send(DeliveryTask task, Subscription subscription, Endpoint endpoint) {
@@ -166,8 +170,7 @@ class Dispatcher {
                 .setFirstAttemptAt(task.getFirstAttemptAt() != null ? task.getFirstAttemptAt() : started)
                 .setLastAttemptAt(started)
                 .setNotBefore(null)
-                // Without a request, the last status the endpoint gave stays the one to show.
-                .setLastStatus(response == CIRCUIT_OPEN ? task.getLastStatus() : outcome.status())
+                .setLastStatus(outcome.status())
                 .setLastError(outcome.error())
                 .build();
         CompletableFuture<?> recorded = records.attempt(attempted, subscription.getUrl(), response, started);

@@ -33,7 +33,10 @@ final class Endpoint {
     enum Turn {
         /** Send the request; a slot is held until {@link #finished} is called. */
         SEND,
-        /** The circuit is open: no request, straight to the retry path. */
+        /**
+         * The circuit is open: no request and no attempt counted; the delivery waits for the probe on the retry path
+         * ({@link #untilProbe}).
+         */
         CIRCUIT_OPEN
     }
 
@@ -53,14 +56,33 @@ final class Endpoint {
     private boolean wakeUpPending;
     private EndpointHealth health;
     private int consecutiveFailures;
-    /**
-     * When the last success came back, when the requests now in flight began to be (System.nanoTime), and the moving
-     * average of how long successes took.
-     */
+    /** When the last success came back, and the moving average of how long successes took (System.nanoTime). */
     private long lastSuccessAt;
 
+    /** When the requests now in flight began to be (System.nanoTime). */
     private long busySince;
+
     private double answerNanos = -1;
+    /** When the circuit last opened (System.nanoTime), to tell deferred deliveries when it probes again. */
+    private long openedAt;
+    /** The subscription's tenant, and what the last request came to: for webhooks.endpoint-status. */
+    private String tenant;
+
+    private DeliveryOutcome lastOutcome;
+    private Instant lastAttemptAt;
+
+    /** This endpoint as it is now, as {@link EndpointStatusPublisher} reports it. */
+    record Snapshot(
+            String tenant,
+            CircuitBreaker.State circuit,
+            Duration untilProbe,
+            int consecutiveFailures,
+            Integer lastStatus,
+            String lastError,
+            Instant lastAttemptAt,
+            Instant failingSince,
+            int inFlight,
+            int queued) {}
 
     Endpoint(
             String subscriptionId,
@@ -88,15 +110,24 @@ final class Endpoint {
         this.consecutiveFailures = lastKnown == null ? 0 : lastKnown.getConsecutiveFailures();
     }
 
+    /** Queues a delivery for a slot, as {@link #offer(Subscription, boolean, boolean)} without a probe. */
+    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
+        return offer(subscription, inOrder, false);
+    }
+
     /**
      * Queues a delivery for a slot; empty when the endpoint is full — all its slots taken and its queue too — unless
      * {@code inOrder}: parked deliveries handed back in order always wait here. The future completes when the
-     * delivery's turn comes.
+     * delivery's turn comes. A {@code probe} (a replayed delivery: an operator says the endpoint works again) that finds the
+     * circuit open half-opens it, so the delivery is sent at once as the probe instead of waiting for the cool-down.
      */
-    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder) {
+    Optional<CompletableFuture<Turn>> offer(Subscription subscription, boolean inOrder, boolean probe) {
         CompletableFuture<Turn> turn = new CompletableFuture<>();
         synchronized (this) {
             adopt(subscription);
+            if (probe) {
+                probeNow();
+            }
             if (!inOrder
                     && sending + waiting.size()
                             >= concurrency + properties.endpoint().queue()) {
@@ -141,6 +172,8 @@ final class Endpoint {
         EndpointHealth changed;
         synchronized (this) {
             sending--;
+            lastOutcome = outcome;
+            lastAttemptAt = now;
             if (outcome.kind() == AttemptOutcome.DELIVERED) {
                 lastSuccessAt = nanoTime.getAsLong();
                 answerNanos = answerNanos < 0
@@ -148,7 +181,11 @@ final class Endpoint {
                         : ANSWER_WEIGHT * took.toNanos() + (1 - ANSWER_WEIGHT) * answerNanos;
                 circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
             } else {
+                boolean wasOpen = circuit.getState() == CircuitBreaker.State.OPEN;
                 circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
+                if (!wasOpen && circuit.getState() == CircuitBreaker.State.OPEN) {
+                    openedAt = nanoTime.getAsLong();
+                }
             }
             changed = judge(subscription, outcome, now);
         }
@@ -168,8 +205,40 @@ final class Endpoint {
         return circuit.getState();
     }
 
+    synchronized Snapshot snapshot() {
+        boolean failing = health != null && health.getState() != EndpointState.HEALTHY;
+        return new Snapshot(
+                tenant,
+                circuit.getState(),
+                untilProbe(),
+                consecutiveFailures,
+                lastOutcome == null ? null : lastOutcome.status(),
+                lastOutcome == null ? null : lastOutcome.error(),
+                lastAttemptAt,
+                failing ? health.getFailingSince() : null,
+                sending,
+                waiting.size());
+    }
+
+    /** How long until the open circuit lets a probe through; zero when it is not open. */
+    synchronized Duration untilProbe() {
+        if (circuit.getState() != CircuitBreaker.State.OPEN) {
+            return Duration.ZERO;
+        }
+        long left = properties.circuit().coolDown().toNanos() - (nanoTime.getAsLong() - openedAt);
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    /** An open circuit lets the next request through as its probe now, rather than at the end of its cool-down. */
+    private void probeNow() {
+        if (circuit.getState() == CircuitBreaker.State.OPEN) {
+            circuit.transitionToHalfOpenState();
+        }
+    }
+
     /** Follows the subscription's current limits; a subscription enabled again after being disabled starts afresh. */
     private void adopt(Subscription subscription) {
+        tenant = subscription.getTenant();
         concurrency = subscription.getMaxConcurrency() != null
                 ? subscription.getMaxConcurrency()
                 : properties.endpoint().concurrency();
@@ -188,6 +257,8 @@ final class Endpoint {
                 && subscription.getUpdatedAt().isAfter(health.getUpdatedAt())) {
             health = null;
             consecutiveFailures = 0;
+            // Re-enabled by its owner: the endpoint is said to work again, so the next delivery probes it at once.
+            probeNow();
         }
     }
 
@@ -202,6 +273,10 @@ final class Endpoint {
                     break;
                 }
                 if (!circuit.tryAcquirePermission()) {
+                    if (circuit.getState() == CircuitBreaker.State.HALF_OPEN) {
+                        // The probe is in flight: its answer decides, so the others wait for it here.
+                        break;
+                    }
                     open.add(waiting.pollFirst());
                     continue;
                 }

@@ -76,6 +76,11 @@ class Endpoints implements DisposableBean {
                         health.get(id).orElse(null)));
     }
 
+    /** Every endpoint this instance has delivered to, by subscription id. */
+    void forEach(java.util.function.BiConsumer<String, Endpoint> action) {
+        endpoints.forEach(action);
+    }
+
     private double sum(ToIntFunction<Endpoint> measure) {
         return endpoints.values().stream().mapToInt(measure).sum();
     }

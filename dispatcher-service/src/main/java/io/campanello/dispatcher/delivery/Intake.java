@@ -1,11 +1,15 @@
 package io.campanello.dispatcher.delivery;
 
+import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
@@ -22,10 +26,19 @@ class Intake {
     private final Dispatcher dispatcher;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final MeterRegistry meters;
+    private final RetryPathCounts retryPath;
+    private final String redeliveries;
     private final AvroDeserializer avro = new AvroDeserializer();
 
-    Intake(Dispatcher dispatcher, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+    Intake(
+            Dispatcher dispatcher,
+            DeadLetterPublishingRecoverer deadLetters,
+            MeterRegistry meters,
+            RetryPathCounts retryPath,
+            CampanelloKafkaProperties properties) {
         this.dispatcher = dispatcher;
+        this.retryPath = retryPath;
+        this.redeliveries = properties.topics().redeliveries();
         this.deadLetters = deadLetters;
         this.meters = meters;
     }
@@ -51,6 +64,14 @@ class Intake {
         return Optional.empty();
     }
 
+    /** Whether the record asks to probe an open circuit at once (header {@link KafkaHeaders#PROBE}, a replay). */
+    static boolean isProbe(ConsumerRecord<String, byte[]> record) {
+        Header probe = record.headers().lastHeader(KafkaHeaders.PROBE);
+        return probe != null
+                && probe.value() != null
+                && "true".equals(new String(probe.value(), StandardCharsets.UTF_8));
+    }
+
     /**
      * Takes the record's task and dispatches it. The future completes when everything the delivery wrote is
      * acknowledged by Kafka, and fails when Kafka refused a write: the record must then be handled again. Empty when
@@ -60,9 +81,17 @@ class Intake {
     Optional<CompletableFuture<?>> deliver(ConsumerRecord<String, byte[]> record, boolean mayHoldBack) {
         try {
             Optional<DeliveryTask> task = take(record);
-            return task.isPresent()
-                    ? dispatcher.dispatch(task.get(), mayHoldBack)
-                    : Optional.of(CompletableFuture.completedFuture(null));
+            if (task.isEmpty()) {
+                return Optional.of(CompletableFuture.completedFuture(null));
+            }
+            Optional<CompletableFuture<?>> started = dispatcher.dispatch(task.get(), isProbe(record), mayHoldBack);
+            Header path = record.headers().lastHeader(KafkaHeaders.RETRY_PATH);
+            if (started.isPresent() && record.topic().equals(redeliveries) && path != null && path.value() != null) {
+                retryPath.cameBack(
+                        task.get().getSubscriptionId(),
+                        !KafkaHeaders.RETRY_PATH_RETRY.equals(new String(path.value(), StandardCharsets.UTF_8)));
+            }
+            return started;
         } catch (RuntimeException e) {
             return Optional.of(CompletableFuture.failedFuture(e));
         }

@@ -182,14 +182,60 @@ class EndpointTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> endpoint.offer(subscription, false).orElseThrow().getNow(null) == Endpoint.Turn.SEND);
         assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-        assertThat(endpoint.offer(subscription, false).orElseThrow())
-                .as("one probe at a time")
-                .isCompletedWithValue(Endpoint.Turn.CIRCUIT_OPEN);
+        CompletableFuture<Endpoint.Turn> behindTheProbe =
+                endpoint.offer(subscription, false).orElseThrow();
+        assertThat(behindTheProbe)
+                .as("one probe at a time; the others wait for its answer")
+                .isNotDone();
 
         endpoint.finished(subscription, OK, TOOK, T0);
 
         assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(behindTheProbe).isCompletedWithValue(Endpoint.Turn.SEND);
         assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
+    }
+
+    @Test
+    void deliveriesWaitingForAFailedProbeGoBackToWaitForTheNextCoolDown() {
+        AtomicLong now = new AtomicLong();
+        Endpoint endpoint = endpoint(settings(10, 10, 1, Duration.ofSeconds(30)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        attempt(endpoint, subscription, ERROR, T0);
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        assertThat(endpoint.untilProbe()).isEqualTo(Duration.ofSeconds(20));
+
+        CompletableFuture<Endpoint.Turn> probe =
+                endpoint.offer(subscription, false, true).orElseThrow();
+        CompletableFuture<Endpoint.Turn> behind =
+                endpoint.offer(subscription, false).orElseThrow();
+        assertThat(probe).isCompletedWithValue(Endpoint.Turn.SEND);
+        endpoint.finished(subscription, ERROR, TOOK, T0);
+
+        assertThat(behind).isCompletedWithValue(Endpoint.Turn.CIRCUIT_OPEN);
+        assertThat(endpoint.untilProbe()).as("open again for a whole cool-down").isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aReplayedDeliveryProbesAnOpenCircuitAtOnce() {
+        Endpoint endpoint = endpoint(settings(10, 10, 3, Duration.ofSeconds(30)), null);
+        Subscription subscription = subscription(null, null);
+        for (int i = 0; i < 3; i++) {
+            attempt(endpoint, subscription, ERROR, T0);
+        }
+        assertThat(endpoint.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.CIRCUIT_OPEN);
+
+        CompletableFuture<Endpoint.Turn> probe =
+                endpoint.offer(subscription, false, true).orElseThrow();
+        List<CompletableFuture<Endpoint.Turn>> backlog = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            backlog.add(endpoint.offer(subscription, false, false).orElseThrow());
+        }
+
+        assertThat(probe).as("sent at once, not after the 30 s cool-down").isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(backlog).allSatisfy(turn -> assertThat(turn).isNotDone());
+        endpoint.finished(subscription, OK, TOOK, T0);
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(backlog).allSatisfy(turn -> assertThat(turn).isCompletedWithValue(Endpoint.Turn.SEND));
     }
 
     @Test
@@ -281,6 +327,26 @@ class EndpointTest {
         EndpointHealth fresh = attempt(afterEnabling, enabledAgain, ERROR, T0.plus(Duration.ofDays(8)));
         assertThat(fresh.getState()).isEqualTo(EndpointState.DEGRADED);
         assertThat(fresh.getFailingSince()).isEqualTo(T0.plus(Duration.ofDays(8)));
+    }
+
+    @Test
+    void resumingADisabledSubscriptionProbesItsOpenCircuitAtOnce() {
+        Endpoint endpoint = endpoint(settings(10, 10, 3, Duration.ofSeconds(30)), null);
+        Subscription subscription = subscription(null, null);
+        attempt(endpoint, subscription, ERROR, T0);
+        attempt(endpoint, subscription, ERROR, T0);
+        EndpointHealth disabled = attempt(endpoint, subscription, GONE, T0.plusSeconds(1));
+        assertThat(disabled.getState()).isEqualTo(EndpointState.DISABLED);
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        Subscription resumed = Subscription.newBuilder(subscription)
+                .setUpdatedAt(T0.plusSeconds(5))
+                .build();
+
+        assertThat(endpoint.offer(resumed, true).orElseThrow())
+                .as("the owner says it works again: sent at once, not after the 30 s cool-down")
+                .isCompletedWithValue(Endpoint.Turn.SEND);
+        assertThat(endpoint.circuitState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     }
 
     private static EndpointHealth attempt(

@@ -6,11 +6,13 @@ import io.campanello.retry.deadletter.DeadLetterQuery;
 import io.campanello.retry.deadletter.DeadLetterSummary;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.AvroSerializer;
+import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.ReplayJob;
 import io.campanello.schemas.v1.ReplayMark;
 import io.campanello.schemas.v1.ReplayState;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -162,6 +164,7 @@ final class ReplayRunner implements Runnable {
                 job.getSince(),
                 job.getUntil());
         Pacer pacer = new Pacer(job.getRatePerSecond());
+        Set<String> probed = new java.util.HashSet<>();
         Set<TopicPartition> remaining = new java.util.HashSet<>(unfinished);
         while (!remaining.isEmpty() && !cancelled && !stopping) {
             List<ProducerRecord<String, SpecificRecord>> batch = new java.util.ArrayList<>();
@@ -188,10 +191,7 @@ final class ReplayRunner implements Runnable {
                 matched++;
                 if (!job.getDryRun()) {
                     pacer.await();
-                    batch.add(new ProducerRecord<>(
-                            topics.redeliveries(),
-                            deadLetter.getTask().getSubscriptionId(),
-                            fresh(deadLetter.getTask())));
+                    batch.add(redelivery(deadLetter.getTask(), probed));
                     batch.add(new ProducerRecord<>(
                             topics.replayed(),
                             id,
@@ -234,6 +234,20 @@ final class ReplayRunner implements Runnable {
             unreadable.count(record, UnreadableRecords.UNREADABLE);
             return null;
         }
+    }
+
+    /**
+     * The dead letter's task back to the dispatcher; the first of each subscription in this run is marked as a probe
+     * ({@link KafkaHeaders#PROBE}): the operator replays because the endpoint works again, so an open circuit lets it
+     * through at once, and its success lets the rest flow.
+     */
+    private ProducerRecord<String, SpecificRecord> redelivery(DeliveryTask task, Set<String> probed) {
+        var record = new ProducerRecord<String, SpecificRecord>(
+                topics.redeliveries(), task.getSubscriptionId(), fresh(task));
+        if (probed.add(task.getSubscriptionId())) {
+            record.headers().add(KafkaHeaders.PROBE, "true".getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
     }
 
     /** The dead letter's task as a new delivery: same delivery id (webhook-id), a fresh retry schedule. */

@@ -21,8 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -63,7 +65,8 @@ class TierWaiter extends ConsumerLoop {
     private KafkaConsumer<String, byte[]> consumer;
 
     /** A task read from a tier and its record key. */
-    private record Waiting(String key, DeliveryTask task) {}
+    /** A task read ahead, with its record's headers: they go back to the dispatcher with it. */
+    private record Waiting(String key, DeliveryTask task, Headers headers) {}
 
     /** The tasks of one partition read but not yet handed back, by offset, and where reading stands. */
     private static final class Window {
@@ -138,7 +141,7 @@ class TierWaiter extends ConsumerLoop {
         } else {
             try {
                 DeliveryTask task = deserializer.deserialize(record.topic(), record.value(), DeliveryTask.class);
-                window.waiting.put(record.offset(), new Waiting(record.key(), task));
+                window.waiting.put(record.offset(), new Waiting(record.key(), task, record.headers()));
             } catch (SerializationException e) {
                 // Not a task: it goes to the dead-letter topic with the error in its headers, never blocks the tier.
                 deadLetters.accept(record, e);
@@ -162,7 +165,8 @@ class TierWaiter extends ConsumerLoop {
             for (var waiting = window.waiting.values().iterator(); waiting.hasNext(); ) {
                 Waiting next = waiting.next();
                 if (DueTime.isDue(next.task(), now)) {
-                    writes.add(kafka.send(topics.redeliveries(), next.key(), next.task()));
+                    writes.add(kafka.send(new ProducerRecord<>(
+                            topics.redeliveries(), null, next.key(), (SpecificRecord) next.task(), next.headers())));
                     waiting.remove();
                     handedBack = true;
                 } else if (earliest == null || next.task().getNotBefore().isBefore(earliest)) {

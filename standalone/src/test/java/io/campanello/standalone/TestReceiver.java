@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -131,11 +132,17 @@ final class TestReceiver implements AutoCloseable {
         return most == null ? 0 : most.get();
     }
 
-    private AtomicInteger open(String path) {
+    /** Counts a request to this path as open; the returned action closes it (once, however often it runs). */
+    private Runnable answering(String path) {
         AtomicInteger open = openByPath.computeIfAbsent(path, p -> new AtomicInteger());
         int now = open.incrementAndGet();
         mostOpenByPath.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-        return open;
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        };
     }
 
     private synchronized int nextStatus(String path, Map<String, String> headers) {
@@ -169,18 +176,21 @@ final class TestReceiver implements AutoCloseable {
                     int status = nextStatus(request.uri(), headers);
                     Received call = new Received(request.uri(), headers, body, status, System.nanoTime());
                     received.add(call);
-                    AtomicInteger open = open(request.uri());
+                    Runnable answering = answering(request.uri());
                     if (answer != null) {
                         answer.headers().forEach(response::header);
                     }
                     return Mono.delay(delay)
+                            // No longer open once the answer starts: the caller may send its next request as soon
+                            // as it has read this answer, before this pipeline ends.
+                            .then(Mono.<Void>fromRunnable(answering))
                             .then(response.status(status)
                                     .header("x-request-id", "req-" + received.size())
                                     .header("content-type", "text/plain")
                                     .sendString(Mono.just("answered " + status))
                                     .then())
                             .then(Mono.<Void>fromRunnable(() -> answered.add(call)))
-                            .doFinally(signal -> open.decrementAndGet());
+                            .doFinally(signal -> answering.run());
                 });
     }
 

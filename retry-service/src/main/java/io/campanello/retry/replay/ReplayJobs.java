@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +35,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -62,15 +60,14 @@ class ReplayJobs implements SmartLifecycle {
     private final CampanelloKafkaProperties.TopicNames topics;
     private final Clock clock;
     private final UnreadableRecords unreadable;
-    private final ReplayProperties limits;
     private final ReplayCancellation cancellation;
     private final Counter sent;
     /** Jobs this instance runs, by id. */
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** Jobs that ended or were let go here, with their partition: a late record of theirs does not start them. */
     private final Map<String, Integer> finished = new ConcurrentHashMap<>();
-    /** Jobs accepted here and being written: they count against the limits before the table has them. */
-    private final Map<String, ReplayJob> pending = new ConcurrentHashMap<>();
+
+    private final ReplayAdmission admission;
     // At most maxRunning threads; jobs beyond that wait their turn in the queue.
     private final ExecutorService executor;
     private volatile boolean started;
@@ -94,7 +91,7 @@ class ReplayJobs implements SmartLifecycle {
         this.topics = properties.topics();
         this.clock = clock;
         this.unreadable = new UnreadableRecords("replay", meters);
-        this.limits = limits;
+        this.admission = new ReplayAdmission(limits);
         this.cancellation = new ReplayCancellation(
                 kafkaProperties.buildConsumerProperties(),
                 kafkaProperties.buildProducerProperties(),
@@ -140,47 +137,18 @@ class ReplayJobs implements SmartLifecycle {
                 .setPositions(Map.of())
                 .setCreatedAt(clock.instant())
                 .build();
-        admit(job);
+        admission.admit(job, jobs.values());
         try {
             return kafka.send(topics.replays(), job.getId(), job)
                     .thenApply(written -> {
                         jobs.applyOwnWrite(job.getId(), job);
                         return job;
                     })
-                    .whenComplete((written, failure) -> pending.remove(job.getId()));
+                    .whenComplete((written, failure) -> admission.written(job.getId()));
         } catch (RuntimeException e) {
-            pending.remove(job.getId());
+            admission.written(job.getId());
             throw e;
         }
-    }
-
-    /**
-     * Takes a place for a new job, or refuses it when its tenant or the service has no room left. The places taken
-     * are the running jobs of every instance, as this instance's table knows them.
-     */
-    private synchronized void admit(ReplayJob job) {
-        List<ReplayJob> live = jobs.values().stream()
-                .filter(other -> other.getState() == ReplayState.RUNNING)
-                .filter(other -> !pending.containsKey(other.getId()))
-                .collect(Collectors.toList());
-        live.addAll(pending.values());
-        if (live.size() >= limits.maxRunning()) {
-            throw new ApiException(
-                    HttpStatus.TOO_MANY_REQUESTS,
-                    "too_many_replays",
-                    limits.maxRunning() + " replays are running, the most this service runs at once; retry later");
-        }
-        long ofTenant = live.stream()
-                .filter(other -> Objects.equals(other.getTenant(), job.getTenant()))
-                .count();
-        if (ofTenant >= limits.maxRunningPerTenant()) {
-            throw ApiException.quotaExceeded(
-                    "running_replays_per_tenant",
-                    limits.maxRunningPerTenant(),
-                    "the tenant has " + ofTenant + " replays running, the most allowed is "
-                            + limits.maxRunningPerTenant() + "; wait for one to finish or cancel one");
-        }
-        pending.put(job.getId(), job);
     }
 
     ReplayJob get(String tenant, String id) {
@@ -248,6 +216,13 @@ class ReplayJobs implements SmartLifecycle {
             }
         }
         finished.values().removeIf(partitions::contains);
+    }
+
+    /** The job's last record says it is over: no earlier record of it can come after, so it need not be kept. */
+    void over(String jobId) {
+        if (!running.containsKey(jobId)) {
+            finished.remove(jobId);
+        }
     }
 
     private void ended(String jobId) {

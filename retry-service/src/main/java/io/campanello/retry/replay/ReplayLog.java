@@ -11,11 +11,11 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads a job's last committed state from webhooks.replays. Whoever takes a job (its new owner, or a cancel) first
@@ -30,7 +30,7 @@ final class ReplayLog {
 
     /** The partition of webhooks.replays a job's records go to (Kafka's default partitioner for a keyed record). */
     static int partitionOf(String jobId, int partitions) {
-        return Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return BuiltInPartitioner.partitionForKey(jobId.getBytes(StandardCharsets.UTF_8), partitions);
     }
 
     /** The job as last committed, or empty when the topic does not hold it (deleted, or unreadable). */

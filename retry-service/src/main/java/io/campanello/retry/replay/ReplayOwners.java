@@ -136,6 +136,7 @@ class ReplayOwners extends ConsumerLoop {
         }
         if (job == null || job.getState() != ReplayState.RUNNING) {
             state.runningJobs.remove(record.key());
+            jobs.over(record.key());
             return;
         }
         state.runningJobs.put(record.key(), job);

@@ -104,6 +104,12 @@ class ReplayOwners extends ConsumerLoop {
         }
     }
 
+    /** Stopping hands the jobs over first: each runner ends its batch (see {@link ReplayJobs#handOver}). */
+    @Override
+    protected Duration stopTimeout() {
+        return Duration.ofSeconds(20);
+    }
+
     @Override
     protected void failed(RuntimeException e) {
         handOver(List.copyOf(owned.keySet()));

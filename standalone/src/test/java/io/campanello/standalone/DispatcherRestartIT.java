@@ -3,6 +3,7 @@ package io.campanello.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.campanello.cluster.ServiceProcess;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.Topics;
 import io.campanello.schemas.v1.AttemptOutcome;
@@ -56,7 +57,7 @@ class DispatcherRestartIT {
     }
 
     @AfterEach
-    void stopDispatchers() throws InterruptedException {
+    void stopDispatchers() {
         dispatchers.stopAll();
     }
 
@@ -70,10 +71,9 @@ class DispatcherRestartIT {
     void aKilledDispatcherDeliversEverythingOnceItIsBack() throws Exception {
         String path = "/after-kill";
         String subscription = subscribe(path);
-        Process first = busyDispatcher(path, "killed");
+        ServiceProcess first = busyDispatcher(path, "killed");
 
-        first.destroyForcibly();
-        first.waitFor();
+        first.kill();
         assertThat(distinctDelivered(path)).as("killed mid-load").isLessThan(EVENTS);
 
         dispatchers.start("restarted", MAX_IN_FLIGHT_ARGUMENT);
@@ -90,12 +90,9 @@ class DispatcherRestartIT {
     void aDispatcherStoppedWithSigtermFinishesWhatItStartedAndLosesNothing() throws Exception {
         String path = "/after-sigterm";
         String subscription = subscribe(path);
-        Process first = busyDispatcher(path, "stopped");
+        ServiceProcess first = busyDispatcher(path, "stopped");
 
-        first.destroy();
-        assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS))
-                .as("exits within its shutdown timeout")
-                .isTrue();
+        first.terminate(); // fails unless it exits within a minute
         assertThat(first.exitValue()).as("exit status after SIGTERM").isZero();
         assertThat(distinctDelivered(path)).as("stopped mid-load").isLessThan(EVENTS);
 
@@ -114,9 +111,9 @@ class DispatcherRestartIT {
      * A dispatcher in the middle of a load: the whole load waits on the topic before it starts, so that it can be
      * stopped with a fifth of the deliveries made.
      */
-    private Process busyDispatcher(String path, String name) throws IOException {
+    private ServiceProcess busyDispatcher(String path, String name) throws IOException {
         sendEvents(path);
-        Process dispatcher = dispatchers.start(name, MAX_IN_FLIGHT_ARGUMENT);
+        ServiceProcess dispatcher = dispatchers.start(name, MAX_IN_FLIGHT_ARGUMENT);
         await().atMost(Duration.ofSeconds(60)).until(() -> distinctDelivered(path) >= EVENTS / 5);
         return dispatcher;
     }

@@ -3,6 +3,7 @@ package io.campanello.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.campanello.cluster.ServiceProcess;
 import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.Topics;
 import java.net.URI;
@@ -63,7 +64,7 @@ class ParkingIT {
     }
 
     @AfterEach
-    void stopDispatchers() throws InterruptedException {
+    void stopDispatchers() {
         dispatchers.stopAll();
     }
 
@@ -120,7 +121,7 @@ class ParkingIT {
 
     @Test
     void aResumedSubscriptionGetsItsParkedDeliveriesFirstAfterTheDispatcherRestarted() throws Exception {
-        Process first = dispatchers.start("before-restart");
+        ServiceProcess first = dispatchers.start("before-restart");
         String type = unique("restarted");
         String id = subscribe(acme, "/after-restart", type);
         setStatus(acme, id, "pause", "PAUSED");
@@ -129,8 +130,7 @@ class ParkingIT {
         // The parking lot has read them (and committed what it holds) before the dispatcher stops.
         await().atMost(DELIVERY).until(() -> heldParked(first) >= 3);
 
-        first.destroy();
-        assertThat(first.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        first.terminate();
         dispatchers.start("after-restart");
 
         setStatus(acme, id, "resume", "ACTIVE");
@@ -236,8 +236,8 @@ class ParkingIT {
     }
 
     /** The dispatcher's {@code campanello_dispatcher_parked_held} gauge. */
-    private double heldParked(Process dispatcher) throws Exception {
-        int port = dispatchers.port(dispatcher);
+    private double heldParked(ServiceProcess dispatcher) throws Exception {
+        int port = dispatcher.port();
         String metrics = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))

@@ -8,16 +8,22 @@ import io.campanello.schemas.Ids;
 import io.campanello.schemas.v1.ReplayJob;
 import io.campanello.schemas.v1.ReplayMark;
 import io.campanello.schemas.v1.ReplayState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,22 +31,27 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts, follows and cancels replay jobs. A job and its progress live on the compacted topic webhooks.replays, so
- * after a restart of the retry service every job that was running resumes where its last committed batch ended.
- * (One retry-service instance runs the jobs; several instances would each resume them — run one.)
+ * Starts, follows and cancels replay jobs. A job and its progress live on the compacted topic webhooks.replays; any
+ * instance accepts a job, and the one instance that owns the job's partition of that topic runs it
+ * ({@link ReplayOwners}). When the owner dies or leaves, the partition's new owner resumes the job where its last
+ * committed batch ended.
  */
 @Component
 class ReplayJobs implements SmartLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(ReplayJobs.class);
     private static final int MAX_RATE = 10_000;
     private static final int DEFAULT_RATE = 100;
+    /** How long a hand-over waits for a runner to end its batch; past that, fencing still stops it from sending. */
+    private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(15);
 
     private final TopicTable<ReplayJob> jobs;
     private final TopicTable<ReplayMark> marks;
@@ -49,11 +60,20 @@ class ReplayJobs implements SmartLifecycle {
     private final CampanelloKafkaProperties.TopicNames topics;
     private final Clock clock;
     private final UnreadableRecords unreadable;
-    private final ReplayProperties limits;
-    private final Map<String, ReplayRunner> running = new ConcurrentHashMap<>();
-    // At most maxRunning threads; jobs resumed after a restart beyond that wait their turn in the queue.
+    private final ReplayCancellation cancellation;
+    private final Counter sent;
+    /** Jobs this instance runs, by id. */
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** Jobs that ended or were let go here, with their partition: a late record of theirs does not start them. */
+    private final Map<String, Integer> finished = new ConcurrentHashMap<>();
+
+    private final ReplayAdmission admission;
+    // At most maxRunning threads; jobs beyond that wait their turn in the queue.
     private final ExecutorService executor;
     private volatile boolean started;
+
+    /** A job run here: its runner, its partition of webhooks.replays, and when its runner has ended. */
+    private record Running(ReplayRunner runner, int partition, CompletableFuture<Void> ended) {}
 
     ReplayJobs(
             TopicTable<ReplayJob> jobs,
@@ -71,7 +91,18 @@ class ReplayJobs implements SmartLifecycle {
         this.topics = properties.topics();
         this.clock = clock;
         this.unreadable = new UnreadableRecords("replay", meters);
-        this.limits = limits;
+        this.admission = new ReplayAdmission(limits);
+        this.cancellation = new ReplayCancellation(
+                kafkaProperties.buildConsumerProperties(),
+                kafkaProperties.buildProducerProperties(),
+                topics.replays(),
+                clock);
+        this.sent = Counter.builder("campanello.replays.sent")
+                .description("Dead letters this instance sent again in replays (committed)")
+                .register(meters);
+        Gauge.builder("campanello.replays.running", running, Map::size)
+                .description("Replays this instance runs now (it owns their partition of webhooks.replays)")
+                .register(meters);
         this.executor = Executors.newFixedThreadPool(limits.maxRunning(), runnable -> {
             Thread thread = new Thread(runnable, "replay");
             thread.setDaemon(true);
@@ -79,6 +110,7 @@ class ReplayJobs implements SmartLifecycle {
         });
     }
 
+    /** Writes a new job to webhooks.replays; the owner of its partition runs it. */
     CompletableFuture<ReplayJob> start(String tenant, ReplayRequest request) {
         ReplayRequest.Filter filter =
                 request.filter() != null ? request.filter() : new ReplayRequest.Filter(null, null, null, null, null);
@@ -105,45 +137,18 @@ class ReplayJobs implements SmartLifecycle {
                 .setPositions(Map.of())
                 .setCreatedAt(clock.instant())
                 .build();
-        ReplayRunner runner = runner(job);
-        admit(runner);
+        admission.admit(job, jobs.values());
         try {
             return kafka.send(topics.replays(), job.getId(), job)
-                    .whenComplete((sent, failure) -> {
-                        if (failure != null) {
-                            running.remove(job.getId());
-                        }
-                    })
-                    .thenApply(sent -> {
+                    .thenApply(written -> {
                         jobs.applyOwnWrite(job.getId(), job);
-                        executor.execute(runner);
                         return job;
-                    });
+                    })
+                    .whenComplete((written, failure) -> admission.written(job.getId()));
         } catch (RuntimeException e) {
-            running.remove(job.getId());
+            admission.written(job.getId());
             throw e;
         }
-    }
-
-    /** Takes a place for a new job, or refuses it when its tenant or the service has no room left. */
-    private synchronized void admit(ReplayRunner runner) {
-        if (running.size() >= limits.maxRunning()) {
-            throw new ApiException(
-                    HttpStatus.TOO_MANY_REQUESTS,
-                    "too_many_replays",
-                    limits.maxRunning() + " replays are running, the most this service runs at once; retry later");
-        }
-        long ofTenant = running.values().stream()
-                .filter(other -> Objects.equals(other.tenant(), runner.tenant()))
-                .count();
-        if (ofTenant >= limits.maxRunningPerTenant()) {
-            throw ApiException.quotaExceeded(
-                    "running_replays_per_tenant",
-                    limits.maxRunningPerTenant(),
-                    "the tenant has " + ofTenant + " replays running, the most allowed is "
-                            + limits.maxRunningPerTenant() + "; wait for one to finish or cancel one");
-        }
-        running.put(runner.jobId(), runner);
     }
 
     ReplayJob get(String tenant, String id) {
@@ -152,19 +157,79 @@ class ReplayJobs implements SmartLifecycle {
                 .orElseThrow(() -> ApiException.notFound("replay_not_found", "no replay " + id));
     }
 
+    /** Cancels a job wherever it runs: its owner is fenced and sends nothing more. */
     ReplayJob cancel(String tenant, String id) {
         ReplayJob job = get(tenant, id);
-        ReplayRunner runner = running.get(id);
-        if (runner != null) {
-            runner.cancel();
+        if (job.getState() != ReplayState.RUNNING) {
+            return job;
         }
-        return job;
+        Running here = running.get(id);
+        if (here != null) {
+            here.runner().cancel();
+        }
+        ReplayJob ended = cancellation.cancel(job);
+        jobs.applyOwnWrite(id, ended);
+        return ended;
     }
 
-    private void resume(ReplayJob job) {
+    /** Runs a job of a partition this instance owns, unless it runs here already or has ended here. */
+    synchronized void run(ReplayJob job, int partition) {
+        if (!started || running.containsKey(job.getId()) || finished.containsKey(job.getId())) {
+            return;
+        }
         ReplayRunner runner = runner(job);
-        running.put(job.getId(), runner);
-        executor.execute(runner);
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        running.put(job.getId(), new Running(runner, partition, ended));
+        executor.execute(() -> {
+            try {
+                runner.run();
+            } finally {
+                ended.complete(null);
+            }
+        });
+    }
+
+    /**
+     * Lets go of the jobs of partitions this instance no longer owns: each runner ends its batch (committed or
+     * aborted) and stops, and the new owner resumes from there.
+     */
+    void handOver(Collection<Integer> partitions) {
+        List<Running> leaving = running.values().stream()
+                .filter(job -> partitions.contains(job.partition()))
+                .toList();
+        leaving.forEach(job -> job.runner().cancelForShutdown());
+        for (Running job : leaving) {
+            if (!job.runner().hasBegun()) {
+                continue;
+            }
+            try {
+                job.ended().get(HAND_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                log.warn(
+                        "replay did not stop in time; its new owner fences it replay_id={}",
+                        job.runner().jobId());
+            } catch (ExecutionException e) {
+                log.warn("replay ended with an error replay_id={}", job.runner().jobId(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        finished.values().removeIf(partitions::contains);
+    }
+
+    /** The job's last record says it is over: no earlier record of it can come after, so it need not be kept. */
+    void over(String jobId) {
+        if (!running.containsKey(jobId)) {
+            finished.remove(jobId);
+        }
+    }
+
+    private void ended(String jobId) {
+        Running job = running.remove(jobId);
+        if (job != null) {
+            finished.put(jobId, job.partition());
+        }
     }
 
     private ReplayRunner runner(ReplayJob job) {
@@ -179,13 +244,19 @@ class ReplayJobs implements SmartLifecycle {
                     public void progressed(ReplayJob progressed) {
                         jobs.applyOwnWrite(progressed.getId(), progressed);
                         if (progressed.getState() != ReplayState.RUNNING) {
-                            running.remove(progressed.getId());
+                            ended(progressed.getId());
                         }
                     }
 
                     @Override
                     public void replayed(ReplayMark mark) {
                         marks.applyOwnWrite(mark.getDeadLetterId(), mark);
+                        sent.increment();
+                    }
+
+                    @Override
+                    public void released(String jobId) {
+                        ended(jobId);
                     }
                 },
                 clock,
@@ -207,26 +278,22 @@ class ReplayJobs implements SmartLifecycle {
         }
     }
 
-    /** Resumes the jobs that were running when the service stopped (the tables are loaded by then). */
+    /** Ready to run jobs; {@link ReplayOwners} (a later phase) then hands it those of the partitions it owns. */
     @Override
     public void start() {
-        jobs.values().stream()
-                .filter(job -> job.getState() == ReplayState.RUNNING)
-                .filter(job -> !running.containsKey(job.getId()))
-                .forEach(this::resume);
         started = true;
     }
 
     @Override
     public void stop() {
-        running.values().forEach(ReplayRunner::cancelForShutdown);
+        started = false;
+        running.values().forEach(job -> job.runner().cancelForShutdown());
         executor.shutdown();
         try {
-            executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            executor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        started = false;
     }
 
     @Override

@@ -30,6 +30,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * every matching dead letter back to the dispatcher with its {@code webhook-id} and a fresh retry schedule. Each
  * batch of tasks, their replay marks and the job's new position are written in one Kafka transaction, so a crash
  * resumes exactly after the last batch: nothing is lost and nothing is sent twice.
+ *
+ * <p>The job's transactional id is its guard in Kafka: a runner starts by fencing every earlier holder of the job
+ * (an instance that died, or one that lost the job's partition and has not noticed yet), then reads where the job
+ * stands as last committed. A runner that is fenced in turn (taken over, or cancelled from another instance) stops
+ * without writing anything more.
  */
 final class ReplayRunner implements Runnable {
 
@@ -59,12 +66,16 @@ final class ReplayRunner implements Runnable {
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private volatile boolean cancelled;
     private volatile boolean stopping;
+    private volatile boolean begun;
 
     /** Told of the job's progress, and of the dead letters it sent, as they are committed. */
     interface ReplayListener {
         void progressed(ReplayJob job);
 
         void replayed(ReplayMark mark);
+
+        /** The runner stopped without finishing the job: fenced by another holder, or it found the job over. */
+        void released(String jobId);
     }
 
     ReplayRunner(
@@ -86,6 +97,11 @@ final class ReplayRunner implements Runnable {
         this.unreadable = unreadable;
     }
 
+    /** The transactional id of a job's writes: whoever holds it is the only one who can commit for the job. */
+    static String transactionalId(String jobId) {
+        return "campanello-replay-" + jobId;
+    }
+
     String jobId() {
         return start.getId();
     }
@@ -104,11 +120,21 @@ final class ReplayRunner implements Runnable {
         stopping = true;
     }
 
+    /** Whether it has begun running: one that has not will not take the job when it gets a thread after a stop. */
+    boolean hasBegun() {
+        return begun;
+    }
+
     @Override
     public void run() {
+        begun = true;
+        if (stopping) { // handed over before it got a thread: it must not fence the job's new owner
+            listener.released(start.getId());
+            return;
+        }
         Properties producerProperties = new Properties();
         producerProperties.putAll(producerConfig);
-        producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "campanello-replay-" + start.getId());
+        producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(start.getId()));
         producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
         Properties consumerProperties = new Properties();
         consumerProperties.putAll(consumerConfig);
@@ -122,9 +148,20 @@ final class ReplayRunner implements Runnable {
                         producerProperties, new StringSerializer(), new AvroSerializer());
                 var consumer = new KafkaConsumer<>(
                         consumerProperties, new StringDeserializer(), new ByteArrayDeserializer())) {
-            producer.initTransactions(); // fences an earlier run of the same job
+            producer.initTransactions(); // fences every earlier holder of this job
+            var latest = ReplayLog.latest(consumerConfig, topics.replays(), start.getId())
+                    .filter(committed -> committed.getState() == ReplayState.RUNNING);
+            if (latest.isEmpty()) {
+                log.info("replay is over, nothing to resume replay_id={}", start.getId());
+                listener.released(start.getId());
+                return;
+            }
+            job = latest.get();
+            listener.progressed(job);
+            log.info("replay runs here replay_id={} sent={}", job.getId(), job.getSent());
             job = scan(job, producer, consumer);
             if (stopping && !cancelled) {
+                listener.released(job.getId());
                 return;
             }
             ReplayState end = cancelled ? ReplayState.CANCELLED : ReplayState.COMPLETED;
@@ -134,6 +171,11 @@ final class ReplayRunner implements Runnable {
                     .build();
             commit(producer, List.of(), job);
         } catch (RuntimeException e) {
+            if (isFenced(e)) {
+                log.info("replay taken by another holder, stops here replay_id={}", start.getId());
+                listener.released(start.getId());
+                return;
+            }
             log.error("replay failed replay_id={}", start.getId(), e);
             job = ReplayJob.newBuilder(job)
                     .setState(ReplayState.FAILED)
@@ -142,6 +184,19 @@ final class ReplayRunner implements Runnable {
                     .build();
             listener.progressed(job);
         }
+    }
+
+    /** Whether the job's transactional id was taken by a newer holder (a new owner, or a cancel). */
+    static boolean isFenced(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private ReplayJob scan(

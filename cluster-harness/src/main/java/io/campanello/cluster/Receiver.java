@@ -1,0 +1,80 @@
+package io.campanello.cluster;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A webhook receiver on {@code 127.0.0.1} for cluster tests: answers every POST 204 and counts, per path, how many
+ * times each {@code webhook-id} arrived, so a test can tell lost deliveries from duplicates.
+ */
+public final class Receiver implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final Map<String, Map<String, AtomicInteger>> received = new ConcurrentHashMap<>();
+
+    private Receiver(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts a receiver on a free port. */
+    public static Receiver start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+            Receiver receiver = new Receiver(server);
+            server.createContext("/", receiver::handle);
+            server.setExecutor(receiver.executor);
+            server.start();
+            return receiver;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a receiver", e);
+        }
+    }
+
+    /** The URL of {@code path} (starting with {@code /}) on this receiver. */
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** How many times each webhook-id arrived at {@code path}. */
+    public Map<String, Integer> countsByWebhookId(String path) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        received.getOrDefault(path, Map.of()).forEach((id, count) -> counts.put(id, count.get()));
+        return counts;
+    }
+
+    /** How many different webhook-ids arrived at {@code path}. */
+    public int distinct(String path) {
+        return received.getOrDefault(path, Map.of()).size();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange;
+                InputStream body = exchange.getRequestBody()) {
+            body.readAllBytes();
+            String id = exchange.getRequestHeaders().getFirst("webhook-id");
+            if (id != null) {
+                received.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(id, key -> new AtomicInteger())
+                        .incrementAndGet();
+            }
+            exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

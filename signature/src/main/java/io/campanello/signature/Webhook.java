@@ -35,6 +35,9 @@ public final class Webhook {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
+    /** Initialised with the key once and never used itself: each signature works on a copy of it. */
+    private final Mac keyed;
+
     private final Clock clock;
     private final Duration tolerance;
 
@@ -45,6 +48,7 @@ public final class Webhook {
 
     public Webhook(String secret, Clock clock, Duration tolerance) {
         this.key = new SecretKeySpec(decodeSecret(secret), HMAC);
+        this.keyed = newMac();
         this.clock = clock;
         this.tolerance = tolerance;
     }
@@ -136,11 +140,21 @@ public final class Webhook {
     }
 
     private byte[] hmac(String id, long timestampSeconds, byte[] body) {
+        Mac mac;
+        try {
+            mac = (Mac) keyed.clone(); // cheaper than looking the algorithm up and keying it again
+        } catch (CloneNotSupportedException providerCannotCopy) {
+            mac = newMac();
+        }
+        mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal(body);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
-            mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

@@ -2,12 +2,16 @@ package io.campanello.dispatcher.delivery;
 
 import io.campanello.schemas.v1.EventEnvelope;
 import io.campanello.schemas.v1.PayloadFormat;
+import java.io.ByteArrayOutputStream;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,6 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
 class Payloads {
 
     private static final int REMEMBERED = 512;
+
+    /** The envelope's own attributes: an extension never repeats one. */
+    private static final Set<String> ENVELOPE =
+            Set.of("specversion", "id", "type", "source", "subject", "time", "datacontenttype", "data");
 
     /** A body and its content type. */
     record Body(byte[] bytes, String contentType) {}
@@ -74,8 +82,52 @@ class Payloads {
                 return new Body(XmlPayload.write(full(event)), "application/xml");
             case JSON:
             default:
-                return new Body(json.writeValueAsBytes(full(event)), "application/json");
+                return new Body(structured(event), "application/json");
         }
+    }
+
+    /**
+     * The event in CloudEvents' structured JSON, written in one pass: its data is copied token by token from its JSON
+     * text (checked on the way) rather than parsed into a tree and written again.
+     */
+    private byte[] structured(EventEnvelope event) {
+        String data = event.getData();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (data == null ? 0 : data.length()));
+        try (JsonGenerator body = json.createGenerator(out)) {
+            body.writeStartObject();
+            body.writeStringProperty("specversion", "1.0");
+            body.writeStringProperty("id", event.getId());
+            body.writeStringProperty("type", event.getType());
+            body.writeStringProperty("source", event.getSource() != null ? event.getSource() : "campanello");
+            if (event.getSubject() != null) {
+                body.writeStringProperty("subject", event.getSubject());
+            }
+            body.writeStringProperty("time", DateTimeFormatter.ISO_INSTANT.format(event.getTime()));
+            for (Map.Entry<String, String> attribute : event.getAttributes().entrySet()) {
+                if (!ENVELOPE.contains(attribute.getKey())) {
+                    body.writeStringProperty(attribute.getKey(), attribute.getValue());
+                }
+            }
+            if (data != null) {
+                body.writeStringProperty(
+                        "datacontenttype",
+                        event.getDataContentType() != null ? event.getDataContentType() : "application/json");
+                body.writeName("data");
+                try (JsonParser value = json.createParser(data)) {
+                    if (value.nextToken() == null) {
+                        throw new UnbuildablePayloadException(
+                                "the event cannot be written as JSON (its data is empty)");
+                    }
+                    body.copyCurrentStructureExact(value);
+                    if (value.nextToken() != null) {
+                        throw new UnbuildablePayloadException(
+                                "the event cannot be written as JSON (its data holds more than one value)");
+                    }
+                }
+            }
+            body.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     private ObjectNode attributes(EventEnvelope event) {

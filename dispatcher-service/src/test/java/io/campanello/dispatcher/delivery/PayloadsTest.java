@@ -125,6 +125,44 @@ class PayloadsTest {
                 .isInstanceOf(UnbuildablePayloadException.class);
     }
 
+    @Test
+    void theJsonBodyIsTheEventInCloudEventsStructuredFormWithItsDataAsSent() {
+        String data = "{\"amount\": 7.10, \"big\": 12345678901234567890, \"items\": [\"a\", {\"b\": null}],"
+                + " \"text\": \"caf\u00e9 \\\"quoted\\\" \\u2028\"}";
+        EventEnvelope sent = event(data, Map.of("traceparent", "00-ab-cd-01", "id", "not the id"));
+
+        byte[] body = payloads.of(sent, PayloadFormat.JSON).bytes();
+
+        ObjectNode written = (ObjectNode) json.readTree(body);
+        assertThat(written.propertyNames())
+                .containsExactly(
+                        "specversion",
+                        "id",
+                        "type",
+                        "source",
+                        "subject",
+                        "time",
+                        "traceparent",
+                        "datacontenttype",
+                        "data");
+        assertThat(written.get("id").stringValue())
+                .as("an extension never replaces the id")
+                .isEqualTo(sent.getId());
+        assertThat(written.get("time").stringValue()).isEqualTo("2026-11-28T10:00:00Z");
+        assertThat(written.get("data")).isEqualTo(json.readTree(data));
+        assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+                .as("numbers as the sender wrote them")
+                .contains("7.10", "12345678901234567890");
+    }
+
+    @Test
+    void dataWithMoreThanOneValueOrNoneIsAPermanentFailure() {
+        assertThatThrownBy(() -> payloads.of(event("{} {}", Map.of()), PayloadFormat.JSON))
+                .isInstanceOf(UnbuildablePayloadException.class);
+        assertThatThrownBy(() -> payloads.of(event("  ", Map.of()), PayloadFormat.JSON))
+                .isInstanceOf(UnbuildablePayloadException.class);
+    }
+
     private static EventEnvelope event(String data, Map<String, String> attributes) {
         return EventEnvelope.newBuilder()
                 .setId("evt_" + Long.toHexString(new Random().nextLong()))

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,14 +15,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A webhook receiver on {@code 127.0.0.1} for cluster tests: answers every POST 204 and counts, per path, how many
- * times each {@code webhook-id} arrived, so a test can tell lost deliveries from duplicates.
+ * A webhook receiver on {@code 127.0.0.1} for cluster tests: answers every POST 204 (optionally after a delay, or 503
+ * to the first request of each webhook-id) and counts, per path, how many times each {@code webhook-id} arrived, so a
+ * test can tell lost deliveries from duplicates, and the most requests that were open at once.
  */
 public final class Receiver implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final Map<String, Map<String, AtomicInteger>> received = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostOpen = new ConcurrentHashMap<>();
+    private volatile Duration delay = Duration.ZERO;
+    private volatile boolean failFirstAttempt;
 
     private Receiver(HttpServer server) {
         this.server = server;
@@ -53,6 +59,24 @@ public final class Receiver implements AutoCloseable {
         return counts;
     }
 
+    /** Every answer comes after this delay (at most 8 requests are answered at once). */
+    public Receiver delayEach(Duration delay) {
+        this.delay = delay;
+        return this;
+    }
+
+    /** The first request of each webhook-id is answered 503, its later ones 204: every delivery is retried once. */
+    public Receiver failFirstAttempt() {
+        this.failFirstAttempt = true;
+        return this;
+    }
+
+    /** The most requests to {@code path} that were waiting for their answers at once. */
+    public int mostAtOnce(String path) {
+        AtomicInteger most = mostOpen.get(path);
+        return most == null ? 0 : most.get();
+    }
+
     /** How many different webhook-ids arrived at {@code path}. */
     public int distinct(String path) {
         return received.getOrDefault(path, Map.of()).size();
@@ -62,13 +86,28 @@ public final class Receiver implements AutoCloseable {
         try (exchange;
                 InputStream body = exchange.getRequestBody()) {
             body.readAllBytes();
-            String id = exchange.getRequestHeaders().getFirst("webhook-id");
-            if (id != null) {
-                received.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new ConcurrentHashMap<>())
-                        .computeIfAbsent(id, key -> new AtomicInteger())
-                        .incrementAndGet();
+            String path = exchange.getRequestURI().getPath();
+            AtomicInteger openHere = open.computeIfAbsent(path, p -> new AtomicInteger());
+            mostOpen.computeIfAbsent(path, p -> new AtomicInteger())
+                    .accumulateAndGet(openHere.incrementAndGet(), Math::max);
+            int seen = 0;
+            try {
+                String id = exchange.getRequestHeaders().getFirst("webhook-id");
+                if (id != null) {
+                    seen = received.computeIfAbsent(path, p -> new ConcurrentHashMap<>())
+                            .computeIfAbsent(id, key -> new AtomicInteger())
+                            .incrementAndGet();
+                }
+                if (!delay.isZero()) {
+                    Thread.sleep(delay.toMillis()); // the endpoint's own answer time, not a test waiting for luck
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                // No longer open once the answer starts: the caller's next request may follow at once.
+                openHere.decrementAndGet();
             }
-            exchange.sendResponseHeaders(204, -1);
+            exchange.sendResponseHeaders(failFirstAttempt && seen == 1 ? 503 : 204, -1);
         }
     }
 

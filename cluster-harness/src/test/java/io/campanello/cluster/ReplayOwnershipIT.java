@@ -10,7 +10,6 @@ import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeadLetterReason;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EventEnvelope;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -195,23 +194,12 @@ class ReplayOwnershipIT {
                         .body());
     }
 
-    /** A metric of one instance, from its Prometheus page (0 when it is not there yet). */
     private static double gauge(ServiceProcess service, String name) throws Exception {
-        String page = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(service.url() + "/actuator/prometheus"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        return page.lines()
-                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return ClusterApi.metric(service, name);
     }
 
     private static HttpRequest.Builder request(ServiceProcess service, String path) {
-        return HttpRequest.newBuilder(URI.create(service.url() + path))
-                .header("Authorization", "Bearer " + ServiceProcesses.API_KEY)
-                .header("Content-Type", "application/json");
+        return ClusterApi.request(service, path);
     }
 
     /** Dead letters of the subscription, as the dispatcher writes them when a delivery is exhausted. */

@@ -9,6 +9,7 @@ import io.campanello.schemas.Topics;
 import io.campanello.schemas.v1.EventEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * Source topics configured one by one ({@code campanello.ingest.sources.*}): plain JSON mapped from key, headers and
- * value for its own tenant, produced by a plain Kafka client; a record that cannot be mapped goes to the ingest dead-letter topic with the reason and the next one is
+ * Source topics configured one by one ({@code campanello.ingest.sources.*}): CloudEvents in binary and structured
+ * mode for one tenant, plain JSON mapped from key, headers and value for another, each produced by a plain Kafka
+ * client; a record that cannot be mapped goes to the ingest dead-letter topic with the reason and the next one is
  * ingested.
  */
 @SpringBootTest(
@@ -43,6 +45,9 @@ import org.springframework.test.annotation.DirtiesContext;
         properties = {
             "spring.config.name=" + IngestApplication.CONFIG_NAME,
             "campanello.api.key=cmp_sources_test",
+            "campanello.ingest.sources.shop.topic=" + SourceFormatsIT.CLOUDEVENTS_TOPIC,
+            "campanello.ingest.sources.shop.format=cloudevents",
+            "campanello.ingest.sources.shop.tenant=shop",
             "campanello.ingest.sources.erp.topic=" + SourceFormatsIT.JSON_TOPIC,
             "campanello.ingest.sources.erp.format=json",
             "campanello.ingest.sources.erp.tenant=erp",
@@ -53,10 +58,11 @@ import org.springframework.test.annotation.DirtiesContext;
         })
 @EmbeddedKafka(
         partitions = 1,
-        topics = {SourceFormatsIT.JSON_TOPIC})
+        topics = {SourceFormatsIT.CLOUDEVENTS_TOPIC, SourceFormatsIT.JSON_TOPIC})
 @DirtiesContext
 class SourceFormatsIT {
 
+    static final String CLOUDEVENTS_TOPIC = "shop.cloudevents";
     static final String JSON_TOPIC = "erp.orders";
 
     @Autowired
@@ -75,6 +81,91 @@ class SourceFormatsIT {
     @AfterEach
     void closeProducer() {
         producer.close();
+    }
+
+    @Test
+    void cloudEventsInBinaryAndStructuredModeBecomeEventsAndABadOneADeadLetter() {
+        String run = UUID.randomUUID().toString();
+        String binarySubject = "order-b-" + run;
+        String structuredSubject = "order-s-" + run;
+        send(
+                CLOUDEVENTS_TOPIC,
+                "binary",
+                "{\"total\": 9.5}",
+                "ce_specversion",
+                "1.0",
+                "ce_id",
+                "B-" + run,
+                "ce_source",
+                "/shop",
+                "ce_type",
+                "order.created",
+                "ce_subject",
+                binarySubject,
+                "ce_time",
+                "2026-11-28T10:00:00Z",
+                "ce_region",
+                "eu",
+                "content-type",
+                "application/json");
+        send(
+                CLOUDEVENTS_TOPIC,
+                "bad-" + run,
+                "{\"total\": 1}",
+                "ce_specversion",
+                "1.0",
+                "ce_source",
+                "/shop",
+                "ce_type",
+                "order.created",
+                "content-type",
+                "application/json");
+        send(
+                CLOUDEVENTS_TOPIC,
+                "structured",
+                "{\"specversion\": \"1.0\", \"id\": \"S-" + run + "\", \"source\": \"/shop\", \"type\":"
+                        + " \"order.paid\", \"subject\": \"" + structuredSubject + "\", \"data\": {\"paid\": true}}",
+                "content-type",
+                "application/cloudevents+json; charset=UTF-8");
+
+        EventEnvelope binary = awaitEvent("shop/" + binarySubject);
+        assertThat(binary.getTenant()).isEqualTo("shop");
+        assertThat(binary.getType()).isEqualTo("order.created");
+        assertThat(binary.getSource()).isEqualTo("/shop");
+        assertThat(binary.getProducerId()).isEqualTo("B-" + run);
+        assertThat(binary.getTime()).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
+        assertThat(binary.getData()).isEqualTo("{\"total\":9.5}");
+        assertThat(binary.getAttributes()).containsEntry("region", "eu");
+        EventEnvelope structured = awaitEvent("shop/" + structuredSubject);
+        assertThat(structured.getType()).isEqualTo("order.paid");
+        assertThat(structured.getData()).isEqualTo("{\"paid\":true}");
+
+        ConsumerRecord<String, byte[]> bad =
+                awaitRecord(Topics.INGEST_DLQ, r -> r.key().equals("bad-" + run));
+        assertThat(header(bad, KafkaHeaders.DEAD_LETTER_REASON)).isEqualTo("unreadable");
+        assertThat(header(bad, KafkaHeaders.ERROR_MESSAGE))
+                .isEqualTo("invalid_cloudevent: 'ce_id' is required (a non-empty string)");
+        assertThat(header(bad, KafkaHeaders.ORIGINAL_TOPIC)).isEqualTo(CLOUDEVENTS_TOPIC);
+        assertThat(header(bad, "ce_source"))
+                .as("a binary-mode event's attributes stay with its dead letter")
+                .isEqualTo("/shop");
+    }
+
+    @Test
+    void aCloudEventSentTwiceKeepsItsEventId() {
+        String run = UUID.randomUUID().toString();
+        String[] headers = {
+            "ce_specversion", "1.0",
+            "ce_id", "A-" + run,
+            "ce_source", "/shop",
+            "ce_type", "order.created",
+            "ce_subject", "order-" + run
+        };
+        send(CLOUDEVENTS_TOPIC, "first", "{\"n\": 1}", headers);
+        send(CLOUDEVENTS_TOPIC, "again", "{\"n\": 1}", headers);
+
+        List<EventEnvelope> events = awaitEvents("shop/order-" + run, 2);
+        assertThat(events.get(1).getId()).isEqualTo(events.get(0).getId());
     }
 
     @Test

@@ -14,17 +14,19 @@ import tools.jackson.databind.node.StringNode;
 /**
  * Turns a source record into an event in Campanello's JSON shape, as its source's format and mapping say; the
  * parser then checks it as it checks an event posted over HTTP. A record that cannot be mapped is unreadable, with
- * a reason starting with its code: {@code invalid_event}, {@code invalid_json} or
+ * a reason starting with its code: {@code invalid_event}, {@code invalid_json}, {@code invalid_cloudevent} or
  * {@code unmappable_record}.
  */
 final class SourceRecordMapper {
 
     private final SourceDefinition source;
     private final EventParser parser;
+    private final CloudEventsBinding cloudEvents;
 
     SourceRecordMapper(SourceDefinition source, EventParser parser) {
         this.source = source;
         this.parser = parser;
+        this.cloudEvents = new CloudEventsBinding(parser);
     }
 
     /** The event of a record and the record's value as JSON, which the mapping's pointers read. */
@@ -65,6 +67,8 @@ final class SourceRecordMapper {
                 return new Read((ObjectNode) event, source.mapping().isEmpty() ? event : event.deepCopy());
             case JSON:
                 return new Read(JsonNodeFactory.instance.objectNode(), json(requiredValue(record)));
+            case CLOUDEVENTS:
+                return cloudEvents.read(record);
             default:
                 throw new IllegalStateException("unknown format " + source.format());
         }

@@ -35,7 +35,7 @@ class SourceRecordReader {
     /**
      * @throws UnreadableRecordException when the record is not an event; its message starts with the code the HTTP
      *     API would answer ({@code invalid_json}, {@code invalid_event}, {@code payload_too_large}, …) or {@code
-     *     unmappable_record}
+     *     invalid_cloudevent}, {@code unmappable_record}
      */
     EventEnvelope read(ConsumerRecord<String, byte[]> record) {
         byte[] value = record.value();

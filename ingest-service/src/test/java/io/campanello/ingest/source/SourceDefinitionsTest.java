@@ -36,7 +36,7 @@ class SourceDefinitionsTest {
                 SourceFormat.JSON,
                 "shop",
                 new IngestProperties.Mapping(null, "header:event-type", null, "key", null, null));
-        var erp = new IngestProperties.Source("erp.ce", SourceFormat.CAMPANELLO_JSON, " ", NO_MAPPING);
+        var erp = new IngestProperties.Source("erp.ce", SourceFormat.CLOUDEVENTS, " ", NO_MAPPING);
 
         List<SourceDefinition> sources = SourceDefinitions.of(properties(List.of(), Map.of("shop", shop, "erp", erp)));
 
@@ -51,12 +51,12 @@ class SourceDefinitionsTest {
                                         "type", new FieldLocation(FieldLocation.Kind.HEADER, "event-type"),
                                         "subject", new FieldLocation(FieldLocation.Kind.KEY, null),
                                         "data", new FieldLocation(FieldLocation.Kind.VALUE, null))),
-                        new SourceDefinition("erp", "erp.ce", SourceFormat.CAMPANELLO_JSON, "default", Map.of()));
+                        new SourceDefinition("erp", "erp.ce", SourceFormat.CLOUDEVENTS, "default", Map.of()));
     }
 
     @Test
     void refusesATopicConfiguredTwice() {
-        var again = new IngestProperties.Source("erp.events", SourceFormat.CAMPANELLO_JSON, null, NO_MAPPING);
+        var again = new IngestProperties.Source("erp.events", SourceFormat.CLOUDEVENTS, null, NO_MAPPING);
 
         assertThatThrownBy(() -> SourceDefinitions.of(properties(List.of("erp.events"), Map.of("again", again))))
                 .hasMessage("campanello.ingest: topic 'erp.events' is configured twice (erp.events, again)");

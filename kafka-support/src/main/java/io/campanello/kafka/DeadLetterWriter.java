@@ -11,8 +11,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Writes a record that cannot be read, with its original key, bytes and headers, to a dead-letter topic with the
- * error in headers added after them, without waiting: a consumer that reads in batches sends its dead letters with the rest of the batch
- * and waits once. Internal records go to webhooks.dlq; producers' records, and dead letters themselves, to the
+ * error in headers added after them, without waiting: a consumer that reads in batches sends its dead letters with
+ * the rest of the batch and waits once. Internal records go to webhooks.dlq; producers' records, and dead letters themselves, to the
  * ingest dead-letter topic.
  */
 public class DeadLetterWriter {

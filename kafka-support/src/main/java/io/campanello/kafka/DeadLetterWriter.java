@@ -10,9 +10,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Writes a record that cannot be read, with its original key and bytes, to a dead-letter topic with the error in
- * its headers, without waiting: a consumer that reads in batches sends its dead letters with the rest of the batch
- * and waits once. Internal records go to webhooks.dlq; producers' records, and dead letters themselves, to the
+ * Writes a record that cannot be read, with its original key, bytes and headers, to a dead-letter topic with the
+ * error in headers added after them, without waiting: a consumer that reads in batches sends its dead letters with
+ * the rest of the batch and waits once. Internal records go to webhooks.dlq; producers' records, and dead letters themselves, to the
  * ingest dead-letter topic.
  */
 public class DeadLetterWriter {
@@ -42,13 +42,16 @@ public class DeadLetterWriter {
         return topics.ingestDlq();
     }
 
-    /** The error headers of a dead letter: reason, error class and message, and where the record came from. */
+    /**
+     * The headers of a dead letter: the record's own (a binary-mode CloudEvent's attributes are headers), then the
+     * reason, error class and message, and where the record came from, which a reader takes as the last of their name.
+     */
     static Headers headers(ConsumerRecord<?, ?> record, Exception exception) {
         Throwable cause = exception;
         while (cause.getCause() != null && !(cause instanceof UnreadableRecordException)) {
             cause = cause.getCause();
         }
-        var headers = new RecordHeaders();
+        var headers = new RecordHeaders(record.headers().toArray());
         headers.add(KafkaHeaders.DEAD_LETTER_REASON, utf8(UNREADABLE));
         headers.add(KafkaHeaders.ERROR_CLASS, utf8(cause.getClass().getName()));
         headers.add(KafkaHeaders.ERROR_MESSAGE, utf8(String.valueOf(cause.getMessage())));

@@ -51,7 +51,11 @@ public class EventParser {
      * unnamedId} (e.g. a source record's coordinates) when given, else random.
      */
     public EventEnvelope parse(byte[] body, String tenant, String unnamedId) throws InvalidEventException {
-        JsonNode root = readJson(body);
+        return parse(readJson(body), tenant, unnamedId);
+    }
+
+    /** Parses one event already read as JSON (e.g. assembled from a source record's headers and value). */
+    public EventEnvelope parse(JsonNode root, String tenant, String unnamedId) throws InvalidEventException {
         if (!root.isObject()) {
             throw new InvalidEventException("invalid_event", "an event is a JSON object");
         }
@@ -89,7 +93,8 @@ public class EventParser {
         return unnamedId != null ? unnamedId : Ids.newEventId();
     }
 
-    private JsonNode readJson(byte[] body) throws InvalidEventException {
+    /** Reads JSON; the message of a failure says where, never what. */
+    public JsonNode readJson(byte[] body) throws InvalidEventException {
         if (body.length == 0) {
             throw new InvalidEventException("invalid_json", "the body is empty; an event is a JSON object");
         }

@@ -1,5 +1,7 @@
 package io.campanello.ingest.source;
 
+import static io.campanello.ingest.source.SourceRecordMapper.unreadable;
+
 import io.campanello.api.ApiException;
 import io.campanello.ingest.catalog.EventTypeCatalog;
 import io.campanello.ingest.event.EventParser;
@@ -10,39 +12,40 @@ import io.campanello.schemas.v1.EventEnvelope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Turns one source record into an event of the source tenant, or says why it cannot be one: no value, larger than
- * the largest event accepted, not an event, or not what its type's schema describes.
+ * Turns one record of a source topic into an event of the source's tenant, or says why it cannot be one: larger than
+ * the largest event accepted, not readable in the source's format, not mappable as its mapping says, not an event,
+ * or not what its type's schema describes.
  */
 class SourceRecordReader {
 
+    private final SourceRecordMapper mapper;
     private final EventParser parser;
     private final EventTypeCatalog catalog;
     private final String tenant;
     private final long maxEventSize;
 
-    SourceRecordReader(EventParser parser, EventTypeCatalog catalog, String tenant, long maxEventSize) {
+    SourceRecordReader(SourceDefinition source, EventParser parser, EventTypeCatalog catalog, long maxEventSize) {
+        this.mapper = new SourceRecordMapper(source, parser);
         this.parser = parser;
         this.catalog = catalog;
-        this.tenant = tenant;
+        this.tenant = source.tenant();
         this.maxEventSize = maxEventSize;
     }
 
     /**
      * @throws UnreadableRecordException when the record is not an event; its message starts with the code the HTTP
-     *     API would answer ({@code invalid_json}, {@code invalid_event}, {@code payload_too_large}, …)
+     *     API would answer ({@code invalid_json}, {@code invalid_event}, {@code payload_too_large}, …) or {@code
+     *     invalid_cloudevent}, {@code unmappable_record}
      */
     EventEnvelope read(ConsumerRecord<String, byte[]> record) {
         byte[] value = record.value();
-        if (value == null) {
-            throw unreadable("invalid_event", "a record without value is not an event");
-        }
-        if (value.length > maxEventSize) {
+        if (value != null && value.length > maxEventSize) {
             throw unreadable(
                     "payload_too_large",
                     "the record has " + value.length + " bytes; an event may be at most " + maxEventSize);
         }
         try {
-            EventEnvelope event = parser.parse(value, tenant, unnamedId(record));
+            EventEnvelope event = parser.parse(mapper.map(record), tenant, unnamedId(record));
             catalog.check(event);
             return event;
         } catch (InvalidEventException e) {
@@ -50,10 +53,6 @@ class SourceRecordReader {
         } catch (ApiException e) {
             throw unreadable(e.code(), e.getMessage());
         }
-    }
-
-    private static UnreadableRecordException unreadable(String code, String message) {
-        return new UnreadableRecordException(code + ": " + message);
     }
 
     /**

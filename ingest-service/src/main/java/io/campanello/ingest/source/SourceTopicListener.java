@@ -7,13 +7,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.BatchMessageListener;
 
 /**
- * Reads the events that business systems produce on source topics, a poll's batch at a time: every event of the
+ * Reads the events that business systems produce on source topics, a poll's batch at a time, each record with the
+ * reader of its topic: every event of the
  * batch is sent to webhooks.events, and every record that is not an event to the ingest dead-letter topic with the
  * reason, without waiting for one before sending the next; then it waits once for Kafka to acknowledge them all.
  * The container commits the batch's offsets only after that. When a write fails, the records from the first failed
@@ -22,15 +24,18 @@ import org.springframework.kafka.listener.BatchMessageListener;
  */
 class SourceTopicListener implements BatchMessageListener<String, byte[]> {
 
-    private final SourceRecordReader reader;
+    private final Map<String, SourceRecordReader> readers;
     private final EventWriter writer;
     private final DeadLetterWriter deadLetters;
     private final Counter accepted;
     private final Counter deadLettered;
 
     SourceTopicListener(
-            SourceRecordReader reader, EventWriter writer, DeadLetterWriter deadLetters, MeterRegistry meters) {
-        this.reader = reader;
+            Map<String, SourceRecordReader> readers,
+            EventWriter writer,
+            DeadLetterWriter deadLetters,
+            MeterRegistry meters) {
+        this.readers = readers;
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.accepted = meters.counter("campanello.ingest.source.records", "outcome", "accepted");
@@ -54,7 +59,7 @@ class SourceTopicListener implements BatchMessageListener<String, byte[]> {
 
     private CompletableFuture<?> send(ConsumerRecord<String, byte[]> record) {
         try {
-            return writer.write(reader.read(record)).thenRun(accepted::increment);
+            return writer.write(readers.get(record.topic()).read(record)).thenRun(accepted::increment);
         } catch (UnreadableRecordException e) {
             return deadLetters.send(record, e).thenRun(deadLettered::increment);
         }

@@ -7,6 +7,9 @@ import io.campanello.ingest.event.EventWriter;
 import io.campanello.kafka.CampanelloKafkaAutoConfiguration;
 import io.campanello.kafka.DeadLetterWriter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -14,8 +17,9 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes every configured source topic with one listener container of {@code source-concurrency} consumers, so
- * that several partitions are read in parallel; does nothing when no source topic is configured.
+ * Consumes every configured source topic ({@code source-topics} and {@code sources.*}) with one listener container
+ * of {@code source-concurrency} consumers, so that several partitions are read in parallel, each record read as its
+ * topic's format and mapping say; does nothing when no source topic is configured.
  */
 @Component
 class SourceTopics implements SmartLifecycle {
@@ -34,20 +38,23 @@ class SourceTopics implements SmartLifecycle {
             EventTypeCatalog catalog,
             DeadLetterWriter deadLetters,
             MeterRegistry meters) {
-        if (properties.sourceTopics().isEmpty()) {
+        List<SourceDefinition> sources = SourceDefinitions.of(properties);
+        if (sources.isEmpty()) {
             this.container = null;
             return;
         }
-        this.container = factory.createContainer(properties.sourceTopics().toArray(String[]::new));
+        Map<String, SourceRecordReader> readers = new HashMap<>();
+        for (SourceDefinition source : sources) {
+            readers.put(
+                    source.topic(),
+                    new SourceRecordReader(
+                            source, parser, catalog, properties.maxEventSize().toBytes()));
+        }
+        this.container = factory.createContainer(readers.keySet().toArray(String[]::new));
         container.getContainerProperties().setGroupId(GROUP_ID);
         container.setConcurrency(properties.sourceConcurrency());
         container.setBeanName("sourceTopics");
-        var reader = new SourceRecordReader(
-                parser,
-                catalog,
-                properties.sourceTenant(),
-                properties.maxEventSize().toBytes());
-        container.setupMessageListener(new SourceTopicListener(reader, writer, deadLetters, meters));
+        container.setupMessageListener(new SourceTopicListener(Map.copyOf(readers), writer, deadLetters, meters));
     }
 
     @Override

@@ -1,0 +1,17 @@
+package io.campanello.ingest.source;
+
+/** How the records of a source topic carry events. */
+public enum SourceFormat {
+
+    /** The value is an event in Campanello's JSON shape (CloudEvents attributes, {@code type} required). */
+    CAMPANELLO_JSON,
+
+    /**
+     * CloudEvents in Kafka's protocol binding: binary mode ({@code ce_*} headers, the data in the value) or
+     * structured mode ({@code content-type: application/cloudevents+json}, the whole event in the value).
+     */
+    CLOUDEVENTS,
+
+    /** Any JSON value, which becomes the event's data; the mapping says where its type (and the rest) is. */
+    JSON
+}

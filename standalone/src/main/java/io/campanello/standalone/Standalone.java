@@ -100,6 +100,8 @@ public final class Standalone implements AutoCloseable {
                 "--campanello.url-policy.allow-list=127.0.0.0/8,::1/128,localhost",
                 "--campanello.matcher.state-dir="
                         + settings.dataDir().toAbsolutePath().resolve("matcher"),
+                // One matcher instance: no other instance could hold a standby copy of its memory.
+                "--campanello.matcher.standby-replicas=0",
                 "--spring.main.banner-mode=off",
                 // The standalone's own hook stops the services before the broker; Spring's would race it.
                 "--spring.main.register-shutdown-hook=false"));

@@ -9,8 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the matcher ({@code campanello.matcher.*}).
  *
  * @param stateDir where the matcher keeps its local copy of the per-subject memory (rebuilt from Kafka when lost)
- * @param exactlyOnce Kafka transactions around matching: no duplicate tasks after a crash, but about 100 ms more
- *     latency per event; off by default (duplicates keep their delivery id, so receivers drop them)
+ * @param standbyReplicas hot copies of each matcher task's memory kept on other instances ({@code
+ *     num.standby.replicas}): a task taken over from a dead instance goes on at once instead of first reading its
+ *     changelog; each copy costs the disk of the memory and reading its changelog. 0 with a single instance
+ * @param exactlyOnce Kafka transactions around matching ({@code exactly_once_v2}): after a crash the memory, the
+ *     tasks and the progress agree (no repeated or missed match); tasks become visible only at each commit, so
+ *     latency grows by up to {@code commitInterval}; off by default (docs/cluster.md has the figures)
  * @param commitInterval how often progress is committed
  * @param filterMaxCost the cost units one filter evaluation may use (one per step, plus one per KiB of string and
  *     one per element of a list or map it produces); past it the evaluation is cut and counts as no match
@@ -21,6 +25,7 @@ public record MatcherProperties(
         @DefaultValue("${java.io.tmpdir}/campanello-matcher")
         Path stateDir,
 
+        @DefaultValue("1") int standbyReplicas,
         @DefaultValue("false") boolean exactlyOnce,
         @DefaultValue("1s") Duration commitInterval,
         @DefaultValue("2000") long filterMaxCost,

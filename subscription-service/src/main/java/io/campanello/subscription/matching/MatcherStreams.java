@@ -64,6 +64,7 @@ class MatcherStreams implements SmartLifecycle {
         config.put(
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 matcher.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.valueOf(matcher.standbyReplicas()));
         config.put(
                 StreamsConfig.REPLICATION_FACTOR_CONFIG,
                 Integer.valueOf(properties.replicationFactor() > 0 ? properties.replicationFactor() : -1));

@@ -23,7 +23,8 @@ final class StartupLog {
             "--logging.level.kafka=ERROR",
             "--logging.level.state.change.logger=ERROR",
             "--logging.level.io.campanello.kafka.TopicTable=WARN",
-            "--logging.level.io.campanello.retry.schedule.TierWaiter=WARN");
+            "--logging.level.io.campanello.retry.schedule.TierWaiter=WARN",
+            "--logging.level.io.campanello.retry.replay.ReplayOwners=WARN");
 
     private final PrintStream out;
     private final long started = System.nanoTime();

@@ -168,17 +168,17 @@ class DeliveryConsumer extends ConsumerLoop {
     private void holdBack(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = partitionOf(record);
         consumer.pause(List.of(partition));
-        HeldBack held = new HeldBack(new ArrayDeque<>(), System.nanoTime() + HOLD_BACK.toNanos());
-        held.records().add(record);
-        heldBack.put(partition, held);
+        heldBack.put(
+                partition, new HeldBack(new ArrayDeque<>(List.of(record)), System.nanoTime() + HOLD_BACK.toNanos()));
         heldBackCount.increment();
     }
 
     /** Starts held-back records in order while their endpoints take them; a partition with none left resumes. */
     private void startHeldBack() {
         long now = System.nanoTime();
-        for (var it = heldBack.values().iterator(); it.hasNext(); ) {
-            HeldBack held = it.next();
+        for (var it = heldBack.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            HeldBack held = entry.getValue();
             if (held.retryAt() - now > 0) {
                 continue;
             }
@@ -188,7 +188,7 @@ class DeliveryConsumer extends ConsumerLoop {
             if (held.records().isEmpty()) {
                 it.remove();
             } else {
-                held.retryAt(now + HOLD_BACK.toNanos());
+                entry.setValue(new HeldBack(held.records(), now + HOLD_BACK.toNanos()));
             }
         }
     }
@@ -339,25 +339,5 @@ class DeliveryConsumer extends ConsumerLoop {
     private record Finished(ConsumerRecord<String, byte[]> record, Throwable error) {}
 
     /** A paused partition's records that did not start yet, and when they are tried again (System.nanoTime). */
-    private static final class HeldBack {
-        private final ArrayDeque<ConsumerRecord<String, byte[]>> records;
-        private long retryAt;
-
-        HeldBack(ArrayDeque<ConsumerRecord<String, byte[]>> records, long retryAt) {
-            this.records = records;
-            this.retryAt = retryAt;
-        }
-
-        ArrayDeque<ConsumerRecord<String, byte[]>> records() {
-            return records;
-        }
-
-        long retryAt() {
-            return retryAt;
-        }
-
-        void retryAt(long at) {
-            retryAt = at;
-        }
-    }
+    private record HeldBack(ArrayDeque<ConsumerRecord<String, byte[]>> records, long retryAt) {}
 }

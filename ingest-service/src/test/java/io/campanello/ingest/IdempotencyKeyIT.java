@@ -16,7 +16,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** {@code Idempotency-Key} on {@code POST /v1/events}: the same key is the same event; a malformed one is refused. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=" + IngestApplication.CONFIG_NAME, "campanello.api.key=" + IdempotencyKeyIT.KEY
+        properties = {
+            "spring.config.name=" + IngestApplication.CONFIG_NAME,
+            "campanello.api.key=" + IdempotencyKeyIT.KEY
         })
 @EmbeddedKafka(partitions = 1)
 @AutoConfigureWebTestClient
@@ -73,7 +75,8 @@ class IdempotencyKeyIT {
                 .jsonPath("$.code")
                 .isEqualTo("invalid_idempotency_key")
                 .jsonPath("$.detail")
-                .value(detail -> assertThat((String) detail).contains("1 to 255").doesNotContain("4111"));
+                .value(detail ->
+                        assertThat((String) detail).contains("1 to 255").doesNotContain("4111"));
         post("{\"type\": \"order.created\"}", "k".repeat(256))
                 .expectStatus()
                 .isBadRequest()

@@ -29,6 +29,15 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST with extra request headers (e.g. {@code Idempotency-Key}). */
+    Response post(String url, String json, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     Response get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }

@@ -42,20 +42,33 @@ public class EventParser {
 
     /** Parses one event for a tenant; the message of a failure never echoes the payload. */
     public EventEnvelope parse(byte[] body, String tenant) throws InvalidEventException {
-        return parse(body, tenant, null);
+        return parse(body, tenant, (String) null);
     }
 
     /**
      * Parses one event for a tenant. Its id is derived from the producer's {@code id} (with the tenant, {@code
-     * source} and {@code type}) when there is one, so that an event sent twice is one event; otherwise from {@code
-     * unnamedId} (e.g. a source record's coordinates) when given, else random.
+     * source}, {@code type} and {@code subject}) when there is one, so that an event sent twice is one event;
+     * otherwise from {@code unnamedId} (e.g. a source record's coordinates) when given, else random.
      */
     public EventEnvelope parse(byte[] body, String tenant, String unnamedId) throws InvalidEventException {
         return parse(readJson(body), tenant, unnamedId);
     }
 
+    /**
+     * Parses one event posted with an {@code Idempotency-Key}: the key (with the tenant and {@code subject}) names
+     * the event, whatever the body says, so the same key sent again is the same event even if the body changed.
+     */
+    public EventEnvelope parse(byte[] body, String tenant, IdempotencyKey key) throws InvalidEventException {
+        return parse(readJson(body), tenant, null, key);
+    }
+
     /** Parses one event already read as JSON (e.g. assembled from a source record's headers and value). */
     public EventEnvelope parse(JsonNode root, String tenant, String unnamedId) throws InvalidEventException {
+        return parse(root, tenant, unnamedId, null);
+    }
+
+    private EventEnvelope parse(JsonNode root, String tenant, String unnamedId, IdempotencyKey key)
+            throws InvalidEventException {
         if (!root.isObject()) {
             throw new InvalidEventException("invalid_event", "an event is a JSON object");
         }
@@ -71,12 +84,13 @@ public class EventParser {
         JsonNode data = root.get("data");
         String source = optionalString(root, "source");
         String producerId = optionalString(root, "id");
+        String subject = optionalString(root, "subject");
         return EventEnvelope.newBuilder()
-                .setId(eventId(tenant, source, type, producerId, unnamedId))
+                .setId(eventId(new Names(tenant, source, type, subject, producerId, unnamedId, key)))
                 .setTenant(tenant)
                 .setType(type)
                 .setSource(source)
-                .setSubject(optionalString(root, "subject"))
+                .setSubject(subject)
                 .setProducerId(producerId)
                 .setTime(time(root, now))
                 .setReceivedAt(now)
@@ -86,11 +100,45 @@ public class EventParser {
                 .build();
     }
 
-    private static String eventId(String tenant, String source, String type, String producerId, String unnamedId) {
-        if (producerId != null) {
-            return Ids.eventIdOf("producer", tenant, source == null ? "" : source, type, producerId);
+    /** What can name an event. */
+    private record Names(
+            String tenant,
+            String source,
+            String type,
+            String subject,
+            String producerId,
+            String unnamedId,
+            IdempotencyKey key) {
+
+        /**
+         * The tenant and the subject are in every derived id because they make the event's key on webhooks.events
+         * ({@code EventWriter.key}: tenant/subject, or tenant/id without a subject): two events with one id then
+         * always share a partition, where the matcher's dedupe store (one per partition) sees both. A record read
+         * again from its source coordinates has the same subject anyway.
+         */
+        String subjectName() {
+            return subject == null ? "no-subject" : "subject:" + subject;
         }
-        return unnamedId != null ? unnamedId : Ids.newEventId();
+    }
+
+    private static String eventId(Names names) {
+        if (names.key() != null) {
+            return Ids.eventIdOf(
+                    "idempotency-key",
+                    names.tenant(),
+                    names.subjectName(),
+                    names.key().value());
+        }
+        if (names.producerId() != null) {
+            return Ids.eventIdOf(
+                    "producer",
+                    names.tenant(),
+                    names.source() == null ? "" : names.source(),
+                    names.type(),
+                    names.producerId(),
+                    names.subjectName());
+        }
+        return names.unnamedId() != null ? names.unnamedId() : Ids.newEventId();
     }
 
     /** Reads JSON; the message of a failure says where, never what. */

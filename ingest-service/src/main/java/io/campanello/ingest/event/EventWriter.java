@@ -107,7 +107,12 @@ public class EventWriter implements DisposableBean {
         };
     }
 
-    /** Events of one subject share a partition, so they are matched and delivered in order. */
+    /**
+     * Events of one subject share a partition, so they are matched and delivered in order. The key is also a function
+     * of what names an event (every derived id includes the tenant and the subject, see {@link EventParser}): two
+     * copies of one event always land on one partition, where the matcher's dedupe store for that partition sees
+     * both and drops the second.
+     */
     static String key(EventEnvelope event) {
         return event.getTenant() + "/" + (event.getSubject() != null ? event.getSubject() : event.getId());
     }

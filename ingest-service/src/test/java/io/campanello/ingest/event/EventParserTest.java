@@ -55,6 +55,44 @@ class EventParserTest {
     }
 
     @Test
+    void anIdempotencyKeyNamesTheEventWithinItsTenantAndSubjectWhateverTheBody() throws Exception {
+        IdempotencyKey key = IdempotencyKey.parse("8e03978e-40d5-43e8-bc93-6894a57f9324");
+        String first = "{\"type\": \"order.created\", \"subject\": \"order-1\", \"data\": {\"n\": 1}}";
+        String changed = "{\"id\": \"X\", \"type\": \"order.paid\", \"subject\": \"order-1\", \"data\": {\"n\": 2}}";
+
+        String id = parser.parse(bytes(first), "acme", key).getId();
+
+        assertThat(parser.parse(bytes(first), "acme", key).getId())
+                .isEqualTo(id)
+                .startsWith("evt_");
+        assertThat(parser.parse(bytes(changed), "acme", key).getId())
+                .as("the key names the event, not the body")
+                .isEqualTo(id);
+        assertThat(parser.parse(bytes(first), "globex", key).getId()).isNotEqualTo(id);
+        assertThat(parser.parse(bytes(first.replace("order-1", "order-2")), "acme", key)
+                        .getId())
+                .as("another subject: another partition of webhooks.events, so another event")
+                .isNotEqualTo(id);
+        assertThat(parser.parse(bytes(first), "acme", IdempotencyKey.parse("other"))
+                        .getId())
+                .isNotEqualTo(id);
+    }
+
+    @Test
+    void theSameProducerIdWithAnotherSubjectIsAnotherEvent() throws Exception {
+        String event = "{\"id\": \"A-1\", \"source\": \"/erp\", \"type\": \"order.created\", \"subject\": \"o-1\"}";
+
+        assertThat(parse(event).getId())
+                .isEqualTo(parse(event).getId())
+                .isNotEqualTo(parse(event.replace("o-1", "o-2")).getId())
+                .isNotEqualTo(parse(event.replace(", \"subject\": \"o-1\"", "")).getId());
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void anUnnamedEventTakesTheIdItIsGivenOrARandomOne() throws Exception {
         byte[] event = "{\"type\": \"order.created\"}".getBytes(StandardCharsets.UTF_8);
 

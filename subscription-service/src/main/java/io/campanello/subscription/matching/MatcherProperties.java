@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param filterMaxCost the cost units one filter evaluation may use (one per step, plus one per KiB of string and
  *     one per element of a list or map it produces); past it the evaluation is cut and counts as no match
  * @param filterMaxTime the longest one filter evaluation may run before it is cut
+ * @param dedupeWindow how long the matcher remembers the ids of the events it matched: a copy of an event (a
+ *     producer's retry with the same {@code Idempotency-Key} or {@code id}, a source record read again) accepted
+ *     within this time of the first is dropped; a later one is matched again. Each id costs about 100 bytes of disk
+ *     per copy of the store (the task and each standby) and of its changelog, per event accepted in the window
  */
 @ConfigurationProperties("campanello.matcher")
 public record MatcherProperties(
@@ -29,4 +33,12 @@ public record MatcherProperties(
         @DefaultValue("false") boolean exactlyOnce,
         @DefaultValue("1s") Duration commitInterval,
         @DefaultValue("2000") long filterMaxCost,
-        @DefaultValue("50ms") Duration filterMaxTime) {}
+        @DefaultValue("50ms") Duration filterMaxTime,
+        @DefaultValue("24h") Duration dedupeWindow) {
+
+    public MatcherProperties {
+        if (dedupeWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("campanello.matcher.dedupe-window must be at least 1s");
+        }
+    }
+}

@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Runs the matcher as a Kafka Streams application: webhooks.events → {@link MatchProcessor} (with its per-subject
- * memory) → webhooks.deliveries. An unreadable event goes to the dead-letter topic and the matcher goes on.
+ * Runs the matcher as a Kafka Streams application: webhooks.events → {@link DuplicateEvents} (drops copies of an
+ * event seen within the dedupe window) → {@link MatchProcessor} (with its per-subject memory) → webhooks.deliveries. An unreadable event goes to the dead-letter topic and the matcher goes on.
  */
 @Component
 class MatcherStreams implements SmartLifecycle {
@@ -89,7 +89,15 @@ class MatcherStreams implements SmartLifecycle {
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(MatchProcessor.STORE), Serdes.String(), Serdes.String()));
+        // Window and segment both the dedupe window: an id is kept at least that long and dropped a segment at a time.
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(
+                        DuplicateEvents.STORE, matcher.dedupeWindow(), matcher.dedupeWindow(), false),
+                Serdes.String(),
+                Serdes.Long()));
+        var deduplicated = meters.counter("campanello.events.deduplicated");
         builder.stream(properties.topics().events(), Consumed.with(Serdes.String(), avro))
+                .processValues(() -> new DuplicateEvents(matcher.dedupeWindow(), deduplicated), DuplicateEvents.STORE)
                 .process(() -> new MatchProcessor(index, json, filterErrors, budget, cuts::get), MatchProcessor.STORE)
                 .to(properties.topics().deliveries(), Produced.with(Serdes.String(), avro));
     }

@@ -26,8 +26,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         version = "campanello 0.1.0",
         description =
-                "Operate Campanello from the shell: send events, manage subscriptions, list and replay dead letters.",
-        subcommands = {EventsCommand.class, SubscriptionsCommand.class, DlqCommand.class, ReplaysCommand.class},
+                "Operate Campanello from the shell: send and trace events, manage subscriptions, read the delivery"
+                        + " history, list and replay dead letters.",
+        subcommands = {
+            EventsCommand.class,
+            SubscriptionsCommand.class,
+            DeliveriesCommand.class,
+            DlqCommand.class,
+            ReplaysCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",
@@ -42,13 +49,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  CAMPANELLO_API_KEY            --api-key",
             "  CAMPANELLO_INGEST_URL         --ingest-url",
             "  CAMPANELLO_SUBSCRIPTIONS_URL  --subscriptions-url",
-            "  CAMPANELLO_RETRY_URL          --retry-url"
+            "  CAMPANELLO_RETRY_URL          --retry-url",
+            "  CAMPANELLO_HISTORY_URL        --history-url"
         })
 public class Campanello implements Runnable {
 
     static final String DEFAULT_INGEST_URL = "http://localhost:8081";
     static final String DEFAULT_SUBSCRIPTIONS_URL = "http://localhost:8082";
     static final String DEFAULT_RETRY_URL = "http://localhost:8084";
+    static final String DEFAULT_HISTORY_URL = "http://localhost:8085";
 
     private final Map<String, String> environment;
     private final Clock clock;
@@ -87,6 +96,16 @@ public class Campanello implements Runnable {
                 "Default " + DEFAULT_RETRY_URL + ", env CAMPANELLO_RETRY_URL."
             })
     private String retryUrl;
+
+    @Option(
+            names = "--history-url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
+            description = {
+                "The history service, for deliveries and events trace.",
+                "Default " + DEFAULT_HISTORY_URL + ", env CAMPANELLO_HISTORY_URL."
+            })
+    private String historyUrl;
 
     @Option(
             names = "--api-key",
@@ -203,6 +222,10 @@ public class Campanello implements Runnable {
 
     String retryUrl() {
         return setting(retryUrl, "CAMPANELLO_RETRY_URL", DEFAULT_RETRY_URL);
+    }
+
+    String historyUrl() {
+        return setting(historyUrl, "CAMPANELLO_HISTORY_URL", DEFAULT_HISTORY_URL);
     }
 
     boolean json() {

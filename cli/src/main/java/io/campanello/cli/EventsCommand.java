@@ -8,14 +8,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code campanello events send}: publish one event to the ingest service. */
-@Command(name = "events", description = "Send events.", mixinStandardHelpOptions = true)
+/** {@code campanello events send|trace}: publish one event; see where an event went. */
+@Command(name = "events", description = "Send events and trace where they went.", mixinStandardHelpOptions = true)
 final class EventsCommand {
 
     @ParentCommand
@@ -50,6 +52,21 @@ final class EventsCommand {
             JsonNode answer = campanello.api().post(campanello.ingestUrl() + "/v1/events", event);
             var out = spec.commandLine().getOut();
             out.println(campanello.json() ? Json.pretty(answer) : Json.text(answer, "id"));
+            return ExitCodes.OK;
+        });
+    }
+
+    @Command(name = "trace", description = "Where an event went: its delivery to each subscription, and how it stands.")
+    int trace(
+            @Parameters(paramLabel = "ID", description = "The event id (evt_…), as events send printed it.")
+                    String id) {
+        return campanello.attempt(() -> {
+            JsonNode page = campanello
+                    .api()
+                    .get(campanello.historyUrl() + "/v1/events/" + QueryString.segment(id) + "/deliveries?limit=1000");
+            ArrayNode items = Json.object().arrayNode();
+            page.path("items").forEach(items::add);
+            DeliveriesCommand.print(campanello, spec, items, null, "no deliveries of " + id);
             return ExitCodes.OK;
         });
     }

@@ -28,6 +28,7 @@ final class Cli {
                 .env("CAMPANELLO_INGEST_URL", api.url())
                 .env("CAMPANELLO_SUBSCRIPTIONS_URL", api.url())
                 .env("CAMPANELLO_RETRY_URL", api.url())
+                .env("CAMPANELLO_HISTORY_URL", api.url())
                 .env("COLUMNS", "100");
     }
 

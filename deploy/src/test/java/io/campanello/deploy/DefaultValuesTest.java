@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The chart as a platform team gets it with only the defaults. */
 class DefaultValuesTest {
 
-    private static final List<String> SERVICES = List.of("dispatcher", "ingest", "retry", "subscription");
+    private static final List<String> SERVICES = List.of("dispatcher", "history", "ingest", "retry", "subscription");
     private static Manifests manifests;
 
     @BeforeAll
@@ -35,10 +35,10 @@ class DefaultValuesTest {
         Map<String, Long> kinds = manifests.documents().stream()
                 .collect(Collectors.groupingBy(d -> (String) d.get("kind"), Collectors.counting()));
         assertThat(kinds)
-                .containsEntry("Deployment", 4L)
-                .containsEntry("Service", 4L)
-                .containsEntry("PodDisruptionBudget", 4L)
-                .containsEntry("NetworkPolicy", 5L)
+                .containsEntry("Deployment", 5L)
+                .containsEntry("Service", 5L)
+                .containsEntry("PodDisruptionBudget", 5L)
+                .containsEntry("NetworkPolicy", 6L)
                 .containsEntry("Secret", 1L)
                 .containsEntry("ServiceAccount", 1L)
                 .containsEntry("Job", 1L)
@@ -71,7 +71,8 @@ class DefaultValuesTest {
 
     @Test
     void probesEachServiceOnItsActuatorHealthGroups() {
-        Map<String, Integer> ports = Map.of("ingest", 8081, "subscription", 8082, "dispatcher", 8083, "retry", 8084);
+        Map<String, Integer> ports =
+                Map.of("ingest", 8081, "subscription", 8082, "dispatcher", 8083, "retry", 8084, "history", 8085);
         for (String service : SERVICES) {
             Object container = Yaml.at(deployment(service), "spec", "template", "spec", "containers", 0);
             assertThat(Yaml.at(container, "ports", 0, "containerPort")).isEqualTo(ports.get(service));
@@ -162,12 +163,31 @@ class DefaultValuesTest {
             assertThat(Yaml.list(rule, "to", 0, "ipBlock", "except"))
                     .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16");
         });
-        for (String service : List.of("ingest", "subscription", "retry")) {
+        for (String service : List.of("ingest", "subscription", "retry", "history")) {
             assertThat(Yaml.list(manifests.get("NetworkPolicy", "campanello-" + service), "spec", "egress"))
                     .as(service)
                     .noneSatisfy(rule ->
                             assertThat(Yaml.at(rule, "to", 0, "ipBlock")).isNotNull());
         }
+    }
+
+    @Test
+    void letsTheHistoryInstancesAskEachOtherOnTheirPodAddresses() {
+        Map<String, Object> history = manifests.get("NetworkPolicy", "campanello-history");
+        assertThat(Yaml.list(history, "spec", "egress")).anySatisfy(rule -> {
+            assertThat(Yaml.at(rule, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/component"))
+                    .isEqualTo("history");
+            assertThat(Yaml.at(rule, "ports", 0, "port")).isEqualTo("http");
+        });
+        for (String service : List.of("ingest", "subscription", "dispatcher", "retry")) {
+            assertThat(Yaml.list(manifests.get("NetworkPolicy", "campanello-" + service), "spec", "egress"))
+                    .as(service)
+                    .noneSatisfy(rule ->
+                            assertThat(Yaml.at(rule, "to", 0, "podSelector")).isNotNull());
+        }
+        assertThat(env(deployment("history")))
+                .containsEntry("CAMPANELLO_HISTORY_ADVERTISEDADDRESS", "$(POD_IP):8085")
+                .containsKey("POD_IP");
     }
 
     private static Map<String, Object> deployment(String service) {

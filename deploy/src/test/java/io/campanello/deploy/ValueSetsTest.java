@@ -77,7 +77,9 @@ class ValueSetsTest {
         assertThat(Yaml.list(manifests.get("Ingress", "campanello"), "spec", "rules", 0, "http", "paths"))
                 .extracting(path -> Yaml.at(path, "path") + " -> " + Yaml.at(path, "backend", "service", "name"))
                 .containsExactlyInAnyOrder(
-                        "/v1/events -> campanello-ingest", "/v1/subscriptions -> campanello-subscription");
+                        "/v1/deliveries -> campanello-history",
+                        "/v1/events -> campanello-ingest",
+                        "/v1/subscriptions -> campanello-subscription");
         assertThat(manifests.get("ServiceMonitor", "campanello")).isNotNull();
         assertThat(Yaml.at(manifests.get("NetworkPolicy", "campanello-ingest"), "spec", "egress", 1, "to", 0))
                 .isEqualTo(Map.of("ipBlock", Map.of("cidr", "10.20.0.0/16")));
@@ -121,7 +123,8 @@ class ValueSetsTest {
 
         assertThat(manifests.ofKind("Deployment"))
                 .extracting(Manifests::nameOf)
-                .containsExactlyInAnyOrder("campanello-dispatcher", "campanello-ingest", "campanello-subscription");
+                .containsExactlyInAnyOrder(
+                        "campanello-dispatcher", "campanello-history", "campanello-ingest", "campanello-subscription");
         assertThat(manifests.ofKind("Job")).isEmpty();
         assertThat(manifests.ofKind("NetworkPolicy")).isEmpty();
         assertThat(manifests.ofKind("PodDisruptionBudget")).isEmpty();

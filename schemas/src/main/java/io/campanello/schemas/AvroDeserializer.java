@@ -2,6 +2,7 @@ package io.campanello.schemas;
 
 import io.campanello.schemas.v1.DeadLetter;
 import io.campanello.schemas.v1.DeliveryAttempt;
+import io.campanello.schemas.v1.DeliveryHistory;
 import io.campanello.schemas.v1.DeliveryTask;
 import io.campanello.schemas.v1.EndpointHealth;
 import io.campanello.schemas.v1.EndpointStatus;
@@ -44,7 +45,8 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
             ReplayJob.class,
             ReplayMark.class,
             EndpointHealth.class,
-            EndpointStatus.class);
+            EndpointStatus.class,
+            DeliveryHistory.class);
 
     /**
      * Earlier versions of the record types, as they were written to topics by earlier releases (resources under

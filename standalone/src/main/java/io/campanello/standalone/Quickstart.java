@@ -21,6 +21,7 @@ final class Quickstart {
                   subscriptions  http://localhost:%d/v1/subscriptions
                   dispatcher     http://localhost:%d/actuator/health
                   retry          http://localhost:%d/actuator/health
+                  history        http://localhost:%d/v1/subscriptions/{id}/deliveries
                   inspector      http://localhost:%d/bins/demo   (a local receiver to subscribe)
                   API key        %s
 
@@ -43,6 +44,7 @@ final class Quickstart {
                         s.subscriptionsPort(),
                         s.dispatcherPort(),
                         s.retryPort(),
+                        s.historyPort(),
                         s.inspectorPort(),
                         keyLine,
                         export,

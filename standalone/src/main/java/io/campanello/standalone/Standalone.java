@@ -1,6 +1,7 @@
 package io.campanello.standalone;
 
 import io.campanello.dispatcher.DispatcherApplication;
+import io.campanello.history.HistoryApplication;
 import io.campanello.ingest.IngestApplication;
 import io.campanello.retry.RetryApplication;
 import io.campanello.subscription.SubscriptionApplication;
@@ -15,7 +16,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One command, one machine: Apache Kafka's broker (KRaft) and the four services in one JVM, plus a local receiver
+ * One command, one machine: Apache Kafka's broker (KRaft) and the five services in one JVM, plus a local receiver
  * to try it with. {@code java -jar standalone/target/campanello-standalone.jar}; Ctrl-C stops everything.
  */
 public final class Standalone implements AutoCloseable {
@@ -72,6 +73,8 @@ public final class Standalone implements AutoCloseable {
             }
             services.add(run(RetryApplication::application, settings, broker, settings.retryPort()));
             log.up("retry", "http://localhost:" + settings.retryPort());
+            services.add(run(HistoryApplication::application, settings, broker, settings.historyPort()));
+            log.up("history", "http://localhost:" + settings.historyPort());
             Inspector inspector = Inspector.start(
                     settings.inspectorPort(), new SignatureChecker(settings.subscriptionsPort(), settings.apiKey()));
             log.up("inspector", "http://localhost:" + settings.inspectorPort());
@@ -102,6 +105,9 @@ public final class Standalone implements AutoCloseable {
                         + settings.dataDir().toAbsolutePath().resolve("matcher"),
                 // One matcher instance: no other instance could hold a standby copy of its memory.
                 "--campanello.matcher.standby-replicas=0",
+                "--campanello.history.state-dir="
+                        + settings.dataDir().toAbsolutePath().resolve("history"),
+                "--campanello.history.standby-replicas=0",
                 "--spring.main.banner-mode=off",
                 // The standalone's own hook stops the services before the broker; Spring's would race it.
                 "--spring.main.register-shutdown-hook=false"));

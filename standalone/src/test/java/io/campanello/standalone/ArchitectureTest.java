@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final List<String> SERVICES = List.of(
-            "io.campanello.ingest", "io.campanello.subscription", "io.campanello.dispatcher", "io.campanello.retry");
+            "io.campanello.ingest",
+            "io.campanello.subscription",
+            "io.campanello.dispatcher",
+            "io.campanello.retry",
+            "io.campanello.history");
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

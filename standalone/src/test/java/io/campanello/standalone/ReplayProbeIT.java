@@ -74,6 +74,7 @@ class ReplayProbeIT {
                 before.subscriptionsPort(),
                 before.dispatcherPort(),
                 before.retryPort(),
+                before.historyPort(),
                 before.inspectorPort(),
                 before.apiKey(),
                 false,

@@ -23,6 +23,7 @@ final class StandaloneOnFreePorts {
                         ports.subscriptionsPort(),
                         ports.dispatcherPort(),
                         ports.retryPort(),
+                        ports.historyPort(),
                         ports.inspectorPort(),
                         StandaloneSettings.generateApiKey(),
                         true,

@@ -1,0 +1,205 @@
+package io.campanello.history.record;
+
+import io.campanello.kafka.CampanelloKafkaProperties;
+import io.campanello.schemas.AvroDeserializer;
+import io.campanello.schemas.AvroSerializer;
+import io.campanello.schemas.v1.DeliveryAttempt;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the history as a Kafka Streams application: webhooks.deliveries, .redeliveries, .parked and .dlq (key =
+ * subscription id) and webhooks.attempts (key = delivery id, re-keyed by subscription) → {@link HistoryProcessor}.
+ * Everything of one subscription lands in one partition, so its log is read from one instance; which one is told by
+ * Kafka Streams' metadata ({@code application.server}).
+ */
+@Component
+public class HistoryStreams implements SmartLifecycle {
+
+    /** The Streams application id, also the consumer group and the prefix of the changelog topics. */
+    static final String APPLICATION_ID = "campanello-history";
+
+    private static final Logger log = LoggerFactory.getLogger(HistoryStreams.class);
+
+    private final Properties config = new Properties();
+    private final StreamsBuilder builder = new StreamsBuilder();
+    private final HistoryProperties history;
+    private final Environment environment;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
+
+    HistoryStreams(
+            KafkaProperties kafka,
+            CampanelloKafkaProperties properties,
+            HistoryProperties history,
+            Environment environment) {
+        this.history = history;
+        this.environment = environment;
+        config.putAll(kafka.buildStreamsProperties());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, history.stateDir().toString());
+        config.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                history.commitInterval().toMillis());
+        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.valueOf(history.standbyReplicas()));
+        config.put(
+                StreamsConfig.REPLICATION_FACTOR_CONFIG,
+                Integer.valueOf(properties.replicationFactor() > 0 ? properties.replicationFactor() : -1));
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // Unreadable records are dead-lettered by the dispatcher, which owns these topics: here they are skipped
+        // (and counted in Kafka Streams' dropped-records metric).
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        config.put(
+                BoundedRocksDb.BLOCK_CACHE, Long.toString(history.blockCache().toBytes()));
+        config.put(
+                BoundedRocksDb.WRITE_BUFFERS,
+                Long.toString(history.writeBuffers().toBytes()));
+        // Records are folded into the stores as they come: no record cache in front of them to size as well.
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+
+        var topics = properties.topics();
+        Serde<SpecificRecord> avro = Serdes.serdeFrom(new AvroSerializer(), new AvroDeserializer());
+        var histories = new Histories(properties.retrySchedule());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HistoryProcessor.RECORDS), Serdes.String(), avro));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HistoryProcessor.INDEX), Serdes.String(), Serdes.String()));
+        KStream<String, SpecificRecord> attempts = builder.stream(
+                        topics.attempts(), Consumed.with(Serdes.String(), avro))
+                .filter((key, value) -> value instanceof DeliveryAttempt)
+                .selectKey((key, value) -> ((DeliveryAttempt) value).getSubscriptionId())
+                .repartition(Repartitioned.with(Serdes.String(), avro).withName("attempts-by-subscription"));
+        builder.stream(
+                        List.of(topics.deliveries(), topics.redeliveries(), topics.parked(), topics.dlq()),
+                        Consumed.with(Serdes.String(), avro))
+                .filter((key, value) -> value != null)
+                .merge(attempts)
+                .process(
+                        () -> new HistoryProcessor(histories, topics, history.retention(), history.purgeInterval()),
+                        HistoryProcessor.RECORDS,
+                        HistoryProcessor.INDEX);
+    }
+
+    /** After the web server (whose port is the default address other instances call), before nothing. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public void start() {
+        self = HostInfo.buildFromEndpoint(address());
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        streams = new KafkaStreams(builder.build(), config);
+        streams.setUncaughtExceptionHandler(exception -> {
+            log.error("history thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    private String address() {
+        if (!history.advertisedAddress().isBlank()) {
+            return history.advertisedAddress();
+        }
+        return "localhost:" + environment.getProperty("local.server.port", environment.getProperty("server.port"));
+    }
+
+    @Override
+    public void stop() {
+        KafkaStreams current = streams;
+        if (current != null) {
+            current.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
+            streams = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return streams != null;
+    }
+
+    public KafkaStreams.State state() {
+        KafkaStreams current = streams;
+        return current == null ? KafkaStreams.State.NOT_RUNNING : current.state();
+    }
+
+    /** This instance, as the others know it. */
+    public HostInfo self() {
+        return self;
+    }
+
+    /**
+     * The instance that holds a subscription's log, or empty while no instance does (starting, rebalancing).
+     */
+    public Optional<HostInfo> ownerOf(String subscriptionId) {
+        KeyQueryMetadata metadata = running()
+                .queryMetadataForKey(
+                        HistoryProcessor.RECORDS,
+                        subscriptionId,
+                        Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return Optional.empty();
+        }
+        return Optional.of(metadata.activeHost());
+    }
+
+    /** Every instance that holds a part of the history. */
+    public Set<HostInfo> instances() {
+        return running().metadataForAllStreamsClients().stream()
+                .map(StreamsMetadata::hostInfo)
+                .collect(Collectors.toSet());
+    }
+
+    /** The partitions of the history this instance holds now. */
+    public LocalHistory local() {
+        return new LocalHistory(
+                running()
+                        .store(StoreQueryParameters.fromNameAndType(
+                                HistoryProcessor.RECORDS, QueryableStoreTypes.<String, SpecificRecord>keyValueStore())),
+                running()
+                        .store(StoreQueryParameters.fromNameAndType(
+                                HistoryProcessor.INDEX, QueryableStoreTypes.<String, String>keyValueStore())),
+                history.maxScan());
+    }
+
+    private KafkaStreams running() {
+        KafkaStreams current = streams;
+        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+            throw new InvalidStateStoreException("the history is not running yet (" + state() + ")");
+        }
+        return current;
+    }
+}

@@ -3,7 +3,6 @@ package io.campanello.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.KafkaHeaders;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -217,16 +215,8 @@ class AvroSourceIT {
 
     /** Serializes as a producer configured for Apicurio Registry in Confluent's wire format does. */
     private static byte[] serialize(GenericRecord record) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(SerdeConfig.REGISTRY_URL, REGISTRY.apicurioUrl());
-        config.put(SerdeConfig.AUTH_USERNAME, "campanello");
-        config.put(SerdeConfig.AUTH_PASSWORD, "s3cret");
-        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
-        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
-        config.put(SerdeConfig.USE_ID, "contentId");
-        config.put(SerdeConfig.ENABLE_HEADERS, false);
         try (var serializer = new AvroKafkaSerializer<GenericRecord>()) {
-            serializer.configure(config, false);
+            serializer.configure(REGISTRY.serializerConfig(), false);
             return serializer.serialize(TOPIC, record);
         }
     }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.apicurio.registry.serde.SerdeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * (which, in Apicurio 2.x, names schemas by content id). It can be switched to answering 503, like a registry whose
  * backend is down. It does not check compatibility rules, versions, subjects or references.
  */
-final class ConfluentRegistryStandIn implements AutoCloseable {
+public final class ConfluentRegistryStandIn implements AutoCloseable {
 
     /** The base URL Campanello is given: Apicurio's Confluent-compatible API. */
     static final String CCOMPAT = "/apis/ccompat/v7";
@@ -48,6 +49,8 @@ final class ConfluentRegistryStandIn implements AutoCloseable {
 
     private final HttpServer http;
     private final HttpsServer https;
+    private final String username;
+    private final String password;
     private final String authorization;
     private final Map<String, Integer> idsByContent = new ConcurrentHashMap<>();
     private final Map<Integer, String> contentById = new ConcurrentHashMap<>();
@@ -55,34 +58,74 @@ final class ConfluentRegistryStandIn implements AutoCloseable {
     private final AtomicBoolean down = new AtomicBoolean();
     private final List<Integer> schemaRequests = new CopyOnWriteArrayList<>();
 
-    ConfluentRegistryStandIn(String username, String password, Path keyStore, String keyStorePassword)
+    /** A stand-in over plain HTTP only. */
+    public ConfluentRegistryStandIn(String username, String password) throws Exception {
+        this(username, password, null, null);
+    }
+
+    /** A stand-in over plain HTTP and, with this PKCS12 key store's key and certificate, HTTPS. */
+    public ConfluentRegistryStandIn(String username, String password, Path keyStore, String keyStorePassword)
             throws Exception {
+        this.username = username;
+        this.password = password;
         this.authorization = "Basic "
                 + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        this.https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        https.setHttpsConfigurator(new HttpsConfigurator(sslContext(keyStore, keyStorePassword)));
-        for (HttpServer server : List.of(http, https)) {
-            server.createContext("/", this::handle);
-            server.start();
+        this.https = keyStore == null ? null : HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", this::handle);
+        http.start();
+        if (https != null) {
+            https.setHttpsConfigurator(new HttpsConfigurator(sslContext(keyStore, keyStorePassword)));
+            https.createContext("/", this::handle);
+            https.start();
         }
     }
 
-    String apicurioUrl() {
+    /** Where Apicurio's serializer registers schemas ({@code apicurio.registry.url}). */
+    public String apicurioUrl() {
         return "http://127.0.0.1:" + http.getAddress().getPort() + APICURIO;
     }
 
-    String ccompatHttpsUrl() {
+    /** The Confluent-compatible API over plain HTTP. */
+    public String ccompatUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + CCOMPAT;
+    }
+
+    /** The Confluent-compatible API over HTTPS, for a certificate made out to localhost. */
+    public String ccompatHttpsUrl() {
         return "https://localhost:" + https.getAddress().getPort() + CCOMPAT;
     }
 
+    /**
+     * The settings of Apicurio's {@code AvroKafkaSerializer} for this registry in Confluent's wire format: the schema
+     * registered on first use, its content id (which the Confluent-compatible API names it by) as a 4-byte id in the
+     * value, not in headers.
+     */
+    public Map<String, Object> serializerConfig() {
+        return Map.of(
+                SerdeConfig.REGISTRY_URL,
+                apicurioUrl(),
+                SerdeConfig.AUTH_USERNAME,
+                username,
+                SerdeConfig.AUTH_PASSWORD,
+                password,
+                SerdeConfig.AUTO_REGISTER_ARTIFACT,
+                true,
+                SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER,
+                true,
+                SerdeConfig.USE_ID,
+                "contentId",
+                SerdeConfig.ENABLE_HEADERS,
+                false);
+    }
+
     /** Answers every request 503 while down. */
-    void down(boolean isDown) {
+    public void down(boolean isDown) {
         down.set(isDown);
     }
 
     /** The ids asked for over the Confluent-compatible API, in order, answered or not. */
-    List<Integer> schemaRequests() {
+    public List<Integer> schemaRequests() {
         return List.copyOf(schemaRequests);
     }
 
@@ -163,6 +206,8 @@ final class ConfluentRegistryStandIn implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
-        https.stop(0);
+        if (https != null) {
+            https.stop(0);
+        }
     }
 }

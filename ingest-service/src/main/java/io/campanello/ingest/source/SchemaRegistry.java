@@ -49,9 +49,9 @@ class SchemaRegistry {
             throw new IllegalArgumentException(
                     "campanello.ingest.schema-registry.url is required when a source is of format avro");
         }
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(properties.timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL);
+        // Redirects are not followed (a 3xx makes records wait): the credentials must not go to another host.
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().connectTimeout(properties.timeout()).followRedirects(HttpClient.Redirect.NEVER);
         if (properties.sslBundle() != null && !properties.sslBundle().isBlank()) {
             builder.sslContext(sslBundles.getBundle(properties.sslBundle()).createSslContext());
         }

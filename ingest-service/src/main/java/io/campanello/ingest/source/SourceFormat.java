@@ -13,5 +13,11 @@ public enum SourceFormat {
     CLOUDEVENTS,
 
     /** Any JSON value, which becomes the event's data; the mapping says where its type (and the rest) is. */
-    JSON
+    JSON,
+
+    /**
+     * Avro in Confluent's wire format (magic byte, schema id, binary datum), its writer schema from the schema
+     * registry ({@code campanello.ingest.schema-registry.*}); the record as JSON is the event's data.
+     */
+    AVRO
 }

@@ -22,11 +22,18 @@ final class SourceRecordMapper {
     private final SourceDefinition source;
     private final EventParser parser;
     private final CloudEventsBinding cloudEvents;
+    private final ConfluentAvro avro;
 
     SourceRecordMapper(SourceDefinition source, EventParser parser) {
+        this(source, parser, null);
+    }
+
+    /** @param avro the reader of Avro values, null when no source is of format avro */
+    SourceRecordMapper(SourceDefinition source, EventParser parser, ConfluentAvro avro) {
         this.source = source;
         this.parser = parser;
         this.cloudEvents = new CloudEventsBinding(parser);
+        this.avro = avro;
     }
 
     /** The event of a record and the record's value as JSON, which the mapping's pointers read. */
@@ -69,6 +76,8 @@ final class SourceRecordMapper {
                 return new Read(JsonNodeFactory.instance.objectNode(), json(requiredValue(record)));
             case CLOUDEVENTS:
                 return cloudEvents.read(record);
+            case AVRO:
+                return avro.read(record);
             default:
                 throw new IllegalStateException("unknown format " + source.format());
         }

@@ -25,7 +25,17 @@ class SourceRecordReader {
     private final long maxEventSize;
 
     SourceRecordReader(SourceDefinition source, EventParser parser, EventTypeCatalog catalog, long maxEventSize) {
-        this.mapper = new SourceRecordMapper(source, parser);
+        this(source, parser, catalog, maxEventSize, null);
+    }
+
+    /** @param avro the reader of Avro values, null when no source is of format avro */
+    SourceRecordReader(
+            SourceDefinition source,
+            EventParser parser,
+            EventTypeCatalog catalog,
+            long maxEventSize,
+            ConfluentAvro avro) {
+        this.mapper = new SourceRecordMapper(source, parser, avro);
         this.parser = parser;
         this.catalog = catalog;
         this.tenant = source.tenant();
@@ -35,7 +45,9 @@ class SourceRecordReader {
     /**
      * @throws UnreadableRecordException when the record is not an event; its message starts with the code the HTTP
      *     API would answer ({@code invalid_json}, {@code invalid_event}, {@code payload_too_large}, …) or {@code
-     *     invalid_cloudevent}, {@code unmappable_record}
+     *     invalid_cloudevent}, {@code unmappable_record}, {@code invalid_avro}, {@code unknown_schema}
+     * @throws SchemaRegistryUnavailableException when the schema registry does not say what an Avro value's schema
+     *     is: the record must wait, not become a dead letter
      */
     EventEnvelope read(ConsumerRecord<String, byte[]> record) {
         byte[] value = record.value();

@@ -20,7 +20,8 @@ import org.springframework.kafka.listener.BatchMessageListener;
  * reason, without waiting for one before sending the next; then it waits once for Kafka to acknowledge them all.
  * The container commits the batch's offsets only after that. When a write fails, the records from the first failed
  * one on are read again (after a back-off, for as long as it takes): events already written are written again with
- * the same id, which downstream turns into the same {@code webhook-id}.
+ * the same id, which downstream turns into the same {@code webhook-id}. A record whose Avro schema the registry
+ * cannot give now is treated the same way: the records before it are written, it and those after it wait.
  */
 class SourceTopicListener implements BatchMessageListener<String, byte[]> {
 
@@ -45,8 +46,14 @@ class SourceTopicListener implements BatchMessageListener<String, byte[]> {
     @Override
     public void onMessage(List<ConsumerRecord<String, byte[]>> records) {
         List<CompletableFuture<?>> writes = new ArrayList<>(records.size());
+        SchemaRegistryUnavailableException waiting = null;
         for (ConsumerRecord<String, byte[]> record : records) {
-            writes.add(send(record));
+            try {
+                writes.add(send(record));
+            } catch (SchemaRegistryUnavailableException e) {
+                waiting = e;
+                break;
+            }
         }
         awaitAll(writes);
         for (int i = 0; i < writes.size(); i++) {
@@ -54,6 +61,10 @@ class SourceTopicListener implements BatchMessageListener<String, byte[]> {
                 throw new BatchListenerFailedException(
                         "could not write to Kafka", cause(writes.get(i)), records.get(i));
             }
+        }
+        if (waiting != null) {
+            // Like a failed write: the records from this one on are read again after the error handler's back-off.
+            throw new BatchListenerFailedException("schema registry unavailable", waiting, records.get(writes.size()));
         }
     }
 

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -37,18 +39,23 @@ class SourceTopics implements SmartLifecycle {
             EventWriter writer,
             EventTypeCatalog catalog,
             DeadLetterWriter deadLetters,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            SchemaRegistryProperties schemaRegistry,
+            ObjectProvider<SslBundles> sslBundles) {
         List<SourceDefinition> sources = SourceDefinitions.of(properties);
         if (sources.isEmpty()) {
             this.container = null;
             return;
         }
+        ConfluentAvro avro = sources.stream().anyMatch(source -> source.format() == SourceFormat.AVRO)
+                ? new ConfluentAvro(new SchemaRegistry(schemaRegistry, sslBundles.getIfAvailable()))
+                : null;
         Map<String, SourceRecordReader> readers = new HashMap<>();
         for (SourceDefinition source : sources) {
             readers.put(
                     source.topic(),
                     new SourceRecordReader(
-                            source, parser, catalog, properties.maxEventSize().toBytes()));
+                            source, parser, catalog, properties.maxEventSize().toBytes(), avro));
         }
         this.container = factory.createContainer(readers.keySet().toArray(String[]::new));
         container.getContainerProperties().setGroupId(GROUP_ID);

@@ -1,0 +1,192 @@
+package io.campanello.ingest;
+
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.avro.Conversions;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Records per second one ingest instance reads from a source topic into webhooks.events, for today's JSON path
+ * (format {@code campanello-json}) and for {@code avro} (Confluent wire format, schema from a registry stand-in),
+ * the same order in both: {@code bash bench/source-formats.sh}. Each round produces N records to a fresh topic of 2
+ * partitions, starts ingest (default source-concurrency 2) and times its consumer group's committed offsets from 10 %
+ * to 100 % of N, so start-up and the first fetches are left out. The formats take turns, round after round. Broker,
+ * ingest and registry stand-in share this JVM.
+ */
+public final class SourceThroughputBenchmark {
+
+    private static final Schema ORDER = new Schema.Parser().parse("""
+            {"type": "record", "name": "OrderPlaced", "namespace": "com.shop", "fields": [
+              {"name": "orderId", "type": "string"},
+              {"name": "total", "type": {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}},
+              {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "status", "type": {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID"]}},
+              {"name": "note", "type": ["null", "string"], "default": null},
+              {"name": "lines", "type": {"type": "array", "items": {"type": "record", "name": "Line", "fields": [
+                {"name": "sku", "type": "string"}, {"name": "quantity", "type": "int"}]}}},
+              {"name": "tags", "type": {"type": "map", "values": "string"}}
+            ]}""");
+
+    private SourceThroughputBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int records = Integer.getInteger("bench.records", 50_000);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        var broker = new EmbeddedKafkaKraftBroker(1, 2);
+        broker.afterPropertiesSet();
+        try (var registry = new ConfluentRegistryStandIn("bench", "bench");
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (String format : List.of("campanello-json", "avro")) {
+                    double rate = round(broker, registry, admin, format, round, records);
+                    rates.computeIfAbsent(format, f -> new ArrayList<>()).add(rate);
+                    System.out.printf(Locale.ROOT, "round %d %-15s %,10.0f records/s%n", round, format, rate);
+                }
+            }
+            rates.forEach((format, list) -> System.out.printf(
+                    Locale.ROOT,
+                    "%-15s median %,10.0f records/s over %d rounds %s%n",
+                    format,
+                    median(list),
+                    list.size(),
+                    list.stream()
+                            .map(r -> String.format(Locale.ROOT, "%,.0f", r))
+                            .toList()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "avro / campanello-json: %.2f%n",
+                    median(rates.get("avro")) / median(rates.get("campanello-json")));
+        } finally {
+            broker.destroy();
+        }
+    }
+
+    private static double round(
+            EmbeddedKafkaKraftBroker broker,
+            ConfluentRegistryStandIn registry,
+            Admin admin,
+            String format,
+            int round,
+            int records)
+            throws Exception {
+        String topic = "bench." + format + "." + round;
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        produce(broker, registry, topic, format, records);
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--server.port=0",
+                "--campanello.api.key=cmp_bench",
+                "--logging.level.root=WARN",
+                "--campanello.ingest.sources.bench.topic=" + topic,
+                "--campanello.ingest.sources.bench.format=" + format));
+        if (format.equals("avro")) {
+            arguments.add("--campanello.ingest.sources.bench.mapping.subject=/orderId");
+            arguments.add("--campanello.ingest.schema-registry.url=" + registry.ccompatUrl());
+            arguments.add("--campanello.ingest.schema-registry.username=bench");
+            arguments.add("--campanello.ingest.schema-registry.password=bench");
+        }
+        try (ConfigurableApplicationContext ingest =
+                IngestApplication.application().run(arguments.toArray(String[]::new))) {
+            long warm = awaitCommitted(admin, topic, records / 10);
+            awaitCommitted(admin, topic, records);
+            long done = System.nanoTime();
+            return (records - records / 10) * 1e9 / (done - warm);
+        }
+    }
+
+    private static void produce(
+            EmbeddedKafkaKraftBroker broker, ConfluentRegistryStandIn registry, String topic, String format, int n) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.getBrokersAsString(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                5);
+        try (var serializer = new AvroKafkaSerializer<GenericRecord>();
+                var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            serializer.configure(registry.serializerConfig(), false);
+            for (int i = 0; i < n; i++) {
+                String orderId = "order-" + i;
+                byte[] value = format.equals("avro")
+                        ? serializer.serialize(topic, order(orderId))
+                        : json(orderId).getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(topic, orderId, value));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The same order as {@link #order}, as today's JSON path reads it. */
+    private static String json(String orderId) {
+        return "{\"type\": \"com.shop.OrderPlaced\", \"subject\": \"" + orderId + "\", \"data\": {\"orderId\": \""
+                + orderId
+                + "\", \"total\": \"12.50\", \"placedAt\": \"2026-11-28T10:15:30.250Z\", \"status\": \"PAID\","
+                + " \"note\": null, \"lines\": [{\"sku\": \"bell\", \"quantity\": 2}], \"tags\": {\"channel\":"
+                + " \"web\"}}}";
+    }
+
+    private static GenericRecord order(String orderId) {
+        Schema decimal = ORDER.getField("total").schema();
+        GenericRecord line =
+                new GenericData.Record(ORDER.getField("lines").schema().getElementType());
+        line.put("sku", "bell");
+        line.put("quantity", 2);
+        GenericRecord order = new GenericData.Record(ORDER);
+        order.put("orderId", orderId);
+        order.put(
+                "total",
+                new Conversions.DecimalConversion()
+                        .toBytes(new BigDecimal("12.50"), decimal, LogicalTypes.decimal(10, 2)));
+        order.put("placedAt", Instant.parse("2026-11-28T10:15:30.250Z").toEpochMilli());
+        order.put("status", new GenericData.EnumSymbol(ORDER.getField("status").schema(), "PAID"));
+        order.put("note", null);
+        order.put("lines", List.of(line));
+        order.put("tags", Map.of("channel", "web"));
+        return order;
+    }
+
+    /** Waits until the source group has committed this many records of the topic; the time it saw that. */
+    private static long awaitCommitted(Admin admin, String topic, long wanted) throws Exception {
+        while (true) {
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
+                            "campanello-ingest-sources")
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            long committed = offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
+            if (committed >= wanted) {
+                return System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+}

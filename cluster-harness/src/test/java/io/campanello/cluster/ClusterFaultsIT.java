@@ -53,6 +53,11 @@ class ClusterFaultsIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     /** How long the hanging endpoint of the rebalance scenario takes to answer: well past the usual, under 20 s. */
     private static final Duration HANG = Duration.ofSeconds(3);
+    /**
+     * Events a second to the hanging endpoint: under what it can take (20 requests at once, default endpoint
+     * concurrency, answered in 3 s: 6.7 a second), so the backlog stays what is in flight.
+     */
+    private static final int HANGING_RATE = Math.max(1, Math.min(RATE / 2, 5));
 
     private static final String RETRY_DELAYS = "--campanello.kafka.retry-delays=1s,1s";
     /** Every first attempt on the retried path fails on purpose: no circuit may open and defer the rest. */
@@ -169,8 +174,7 @@ class ClusterFaultsIT {
     @Order(2)
     void aDispatcherJoiningAndLeavingWhileTheEndpointHangsHandsOverWithoutDoubleSends() throws Exception {
         ServiceProcess third = services.launch(Service.DISPATCHER, "dispatcher-3", RETRY_DELAYS, NO_CIRCUIT);
-        FaultReport report =
-                underLoad("rebalance", Math.max(1, RATE / 2), List.of(third::awaitReady, third::terminate));
+        FaultReport report = underLoad("rebalance", HANGING_RATE, List.of(third::awaitReady, third::terminate));
 
         assertNothingLost(report);
         assertThat(receiver.mostAtOnce("/rebalance/hang"))

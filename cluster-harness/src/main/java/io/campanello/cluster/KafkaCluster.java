@@ -164,6 +164,23 @@ public final class KafkaCluster implements AutoCloseable {
         awaitBrokers(brokers.size());
     }
 
+    /** Kills every broker ({@code kill -9}): Kafka is gone for every client until {@link #startAllBrokers()}. */
+    public void killAllBrokers() {
+        brokers.forEach(JvmProcess::kill);
+    }
+
+    /**
+     * Starts every broker that is not running, all at once (the controllers need a majority of them to elect a
+     * leader), on their ports and data, and waits until all are back in the cluster.
+     */
+    public void startAllBrokers() {
+        List<JvmProcess> stopped =
+                brokers.stream().filter(broker -> !broker.isAlive()).toList();
+        stopped.forEach(JvmProcess::launch);
+        stopped.forEach(JvmProcess::awaitReady);
+        awaitBrokers(brokers.size());
+    }
+
     /** An admin client on this cluster; the caller closes it. */
     public Admin admin() {
         return Admin.create(Map.of(

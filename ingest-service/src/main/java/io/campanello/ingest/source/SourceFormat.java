@@ -13,5 +13,17 @@ public enum SourceFormat {
     CLOUDEVENTS,
 
     /** Any JSON value, which becomes the event's data; the mapping says where its type (and the rest) is. */
-    JSON
+    JSON,
+
+    /**
+     * Debezium's outbox event router: id and type in headers ({@code id}, {@code type}), payload as data, aggregate id
+     * (the key) as subject.
+     */
+    DEBEZIUM_OUTBOX,
+
+    /**
+     * Debezium's change events: {@code op} c, u or d with {@code before}/{@code after} become {@code
+     * <table>.created|updated|deleted}, the row as data, the primary key as subject.
+     */
+    DEBEZIUM_CHANGE
 }

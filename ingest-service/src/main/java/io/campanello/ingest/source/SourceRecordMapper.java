@@ -22,18 +22,24 @@ final class SourceRecordMapper {
     private final SourceDefinition source;
     private final EventParser parser;
     private final CloudEventsBinding cloudEvents;
+    private final DebeziumRecords debezium;
 
     SourceRecordMapper(SourceDefinition source, EventParser parser) {
         this.source = source;
         this.parser = parser;
         this.cloudEvents = new CloudEventsBinding(parser);
+        this.debezium = new DebeziumRecords(parser, source.mapping());
     }
 
     /** The event of a record and the record's value as JSON, which the mapping's pointers read. */
     record Read(ObjectNode event, JsonNode value) {}
 
+    /** The event, or null when the record is none by its format's rules (a Debezium tombstone or snapshot read). */
     ObjectNode map(ConsumerRecord<String, byte[]> record) {
         Read read = read(record);
+        if (read == null) {
+            return null;
+        }
         Map<String, JsonNode> found = new LinkedHashMap<>();
         source.mapping().forEach((attribute, location) -> {
             JsonNode node = location.find(record, read.value());
@@ -69,6 +75,10 @@ final class SourceRecordMapper {
                 return new Read(JsonNodeFactory.instance.objectNode(), json(requiredValue(record)));
             case CLOUDEVENTS:
                 return cloudEvents.read(record);
+            case DEBEZIUM_OUTBOX:
+                return debezium.outbox(record);
+            case DEBEZIUM_CHANGE:
+                return debezium.change(record);
             default:
                 throw new IllegalStateException("unknown format " + source.format());
         }

@@ -19,5 +19,17 @@ public enum SourceFormat {
      * Avro in Confluent's wire format (magic byte, schema id, binary datum), its writer schema from the schema
      * registry ({@code campanello.ingest.schema-registry.*}); the record as JSON is the event's data.
      */
-    AVRO
+    AVRO,
+
+    /**
+     * Debezium's outbox event router: id and type in headers ({@code id}, {@code type}), payload as data, aggregate id
+     * (the key) as subject.
+     */
+    DEBEZIUM_OUTBOX,
+
+    /**
+     * Debezium's change events: {@code op} c, u or d with {@code before}/{@code after} become {@code
+     * <table>.created|updated|deleted}, the row as data, the primary key as subject.
+     */
+    DEBEZIUM_CHANGE
 }

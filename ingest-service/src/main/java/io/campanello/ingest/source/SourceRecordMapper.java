@@ -23,6 +23,7 @@ final class SourceRecordMapper {
     private final EventParser parser;
     private final CloudEventsBinding cloudEvents;
     private final ConfluentAvro avro;
+    private final DebeziumRecords debezium;
 
     SourceRecordMapper(SourceDefinition source, EventParser parser) {
         this(source, parser, null);
@@ -34,13 +35,18 @@ final class SourceRecordMapper {
         this.parser = parser;
         this.cloudEvents = new CloudEventsBinding(parser);
         this.avro = avro;
+        this.debezium = new DebeziumRecords(parser, source.mapping());
     }
 
     /** The event of a record and the record's value as JSON, which the mapping's pointers read. */
     record Read(ObjectNode event, JsonNode value) {}
 
+    /** The event, or null when the record is none by its format's rules (a Debezium tombstone or snapshot read). */
     ObjectNode map(ConsumerRecord<String, byte[]> record) {
         Read read = read(record);
+        if (read == null) {
+            return null;
+        }
         Map<String, JsonNode> found = new LinkedHashMap<>();
         source.mapping().forEach((attribute, location) -> {
             JsonNode node = location.find(record, read.value());
@@ -78,6 +84,10 @@ final class SourceRecordMapper {
                 return cloudEvents.read(record);
             case AVRO:
                 return avro.read(record);
+            case DEBEZIUM_OUTBOX:
+                return debezium.outbox(record);
+            case DEBEZIUM_CHANGE:
+                return debezium.change(record);
             default:
                 throw new IllegalStateException("unknown format " + source.format());
         }

@@ -9,7 +9,9 @@ import io.campanello.ingest.event.InvalidEventException;
 import io.campanello.kafka.UnreadableRecordException;
 import io.campanello.schemas.Ids;
 import io.campanello.schemas.v1.EventEnvelope;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns one record of a source topic into an event of the source's tenant, or says why it cannot be one: larger than
@@ -49,7 +51,7 @@ class SourceRecordReader {
      * @throws SchemaRegistryUnavailableException when the schema registry does not say what an Avro value's schema
      *     is: the record must wait, not become a dead letter
      */
-    EventEnvelope read(ConsumerRecord<String, byte[]> record) {
+    Optional<EventEnvelope> read(ConsumerRecord<String, byte[]> record) {
         byte[] value = record.value();
         if (value != null && value.length > maxEventSize) {
             throw unreadable(
@@ -57,9 +59,13 @@ class SourceRecordReader {
                     "the record has " + value.length + " bytes; an event may be at most " + maxEventSize);
         }
         try {
-            EventEnvelope event = parser.parse(mapper.map(record), tenant, unnamedId(record));
+            ObjectNode mapped = mapper.map(record);
+            if (mapped == null) {
+                return Optional.empty();
+            }
+            EventEnvelope event = parser.parse(mapped, tenant, unnamedId(record));
             catalog.check(event);
-            return event;
+            return Optional.of(event);
         } catch (InvalidEventException e) {
             throw unreadable(e.code(), e.getMessage());
         } catch (ApiException e) {

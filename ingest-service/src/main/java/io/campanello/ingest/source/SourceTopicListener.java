@@ -3,11 +3,13 @@ package io.campanello.ingest.source;
 import io.campanello.ingest.event.EventWriter;
 import io.campanello.kafka.DeadLetterWriter;
 import io.campanello.kafka.UnreadableRecordException;
+import io.campanello.schemas.v1.EventEnvelope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -30,6 +32,7 @@ class SourceTopicListener implements BatchMessageListener<String, byte[]> {
     private final DeadLetterWriter deadLetters;
     private final Counter accepted;
     private final Counter deadLettered;
+    private final Counter skipped;
 
     SourceTopicListener(
             Map<String, SourceRecordReader> readers,
@@ -41,6 +44,7 @@ class SourceTopicListener implements BatchMessageListener<String, byte[]> {
         this.deadLetters = deadLetters;
         this.accepted = meters.counter("campanello.ingest.source.records", "outcome", "accepted");
         this.deadLettered = meters.counter("campanello.ingest.source.records", "outcome", "dead_lettered");
+        this.skipped = meters.counter("campanello.ingest.source.records", "outcome", "skipped");
     }
 
     @Override
@@ -70,7 +74,12 @@ class SourceTopicListener implements BatchMessageListener<String, byte[]> {
 
     private CompletableFuture<?> send(ConsumerRecord<String, byte[]> record) {
         try {
-            return writer.write(readers.get(record.topic()).read(record)).thenRun(accepted::increment);
+            Optional<EventEnvelope> event = readers.get(record.topic()).read(record);
+            if (event.isEmpty()) {
+                skipped.increment();
+                return CompletableFuture.completedFuture(null);
+            }
+            return writer.write(event.get()).thenRun(accepted::increment);
         } catch (UnreadableRecordException e) {
             return deadLetters.send(record, e).thenRun(deadLettered::increment);
         }

@@ -121,7 +121,8 @@ class ValueSetsTest {
 
         assertThat(manifests.ofKind("Deployment"))
                 .extracting(Manifests::nameOf)
-                .containsExactlyInAnyOrder("campanello-dispatcher", "campanello-ingest", "campanello-subscription");
+                .containsExactlyInAnyOrder(
+                        "campanello-console", "campanello-dispatcher", "campanello-ingest", "campanello-subscription");
         assertThat(manifests.ofKind("Job")).isEmpty();
         assertThat(manifests.ofKind("NetworkPolicy")).isEmpty();
         assertThat(manifests.ofKind("PodDisruptionBudget")).isEmpty();

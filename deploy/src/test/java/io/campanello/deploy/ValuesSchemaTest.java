@@ -53,6 +53,7 @@ class ValuesSchemaTest {
 
         assertThat(manifests.ofKind("PodDisruptionBudget"))
                 .extracting(Manifests::nameOf)
-                .containsExactlyInAnyOrder("campanello-dispatcher", "campanello-ingest", "campanello-subscription");
+                .containsExactlyInAnyOrder(
+                        "campanello-console", "campanello-dispatcher", "campanello-ingest", "campanello-subscription");
     }
 }

@@ -22,6 +22,7 @@ final class Quickstart {
                   dispatcher     http://localhost:%d/actuator/health
                   retry          http://localhost:%d/actuator/health
                   inspector      http://localhost:%d/bins/demo   (a local receiver to subscribe)
+                  console        http://localhost:%d   (log in with the API key)
                   API key        %s
 
                 Try it:
@@ -44,6 +45,7 @@ final class Quickstart {
                         s.dispatcherPort(),
                         s.retryPort(),
                         s.inspectorPort(),
+                        s.consolePort(),
                         keyLine,
                         export,
                         s.subscriptionsPort(),

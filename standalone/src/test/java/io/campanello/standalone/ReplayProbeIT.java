@@ -75,6 +75,7 @@ class ReplayProbeIT {
                 before.dispatcherPort(),
                 before.retryPort(),
                 before.inspectorPort(),
+                before.consolePort(),
                 before.apiKey(),
                 false,
                 List.of(SCHEDULE),

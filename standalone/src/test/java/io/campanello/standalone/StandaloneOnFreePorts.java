@@ -24,6 +24,7 @@ final class StandaloneOnFreePorts {
                         ports.dispatcherPort(),
                         ports.retryPort(),
                         ports.inspectorPort(),
+                        ports.consolePort(),
                         StandaloneSettings.generateApiKey(),
                         true,
                         quiet,

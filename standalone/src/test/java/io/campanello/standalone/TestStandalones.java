@@ -54,6 +54,7 @@ final class TestStandalones {
                 freePort(),
                 freePort(),
                 freePort(),
+                freePort(),
                 API_KEY,
                 false,
                 extraArguments,

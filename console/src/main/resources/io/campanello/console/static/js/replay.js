@@ -81,6 +81,7 @@ export function replayPanel(filter) {
         done: (job) => {
           progress(job);
           if (job.state === 'COMPLETED') bar.value = bar.max;
+          start.textContent = 'Replay';
           cancel.hidden = true;
           dryRun.disabled = false;
           running = null;

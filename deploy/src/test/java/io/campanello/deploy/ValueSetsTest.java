@@ -124,7 +124,11 @@ class ValueSetsTest {
         assertThat(manifests.ofKind("Deployment"))
                 .extracting(Manifests::nameOf)
                 .containsExactlyInAnyOrder(
-                        "campanello-dispatcher", "campanello-history", "campanello-ingest", "campanello-subscription");
+                        "campanello-console",
+                        "campanello-dispatcher",
+                        "campanello-history",
+                        "campanello-ingest",
+                        "campanello-subscription");
         assertThat(manifests.ofKind("Job")).isEmpty();
         assertThat(manifests.ofKind("NetworkPolicy")).isEmpty();
         assertThat(manifests.ofKind("PodDisruptionBudget")).isEmpty();

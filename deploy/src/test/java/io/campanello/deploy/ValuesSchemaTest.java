@@ -54,6 +54,10 @@ class ValuesSchemaTest {
         assertThat(manifests.ofKind("PodDisruptionBudget"))
                 .extracting(Manifests::nameOf)
                 .containsExactlyInAnyOrder(
-                        "campanello-dispatcher", "campanello-history", "campanello-ingest", "campanello-subscription");
+                        "campanello-console",
+                        "campanello-dispatcher",
+                        "campanello-history",
+                        "campanello-ingest",
+                        "campanello-subscription");
     }
 }

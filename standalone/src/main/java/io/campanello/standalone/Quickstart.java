@@ -23,6 +23,7 @@ final class Quickstart {
                   retry          http://localhost:%d/actuator/health
                   history        http://localhost:%d/v1/subscriptions/{id}/deliveries
                   inspector      http://localhost:%d/bins/demo   (a local receiver to subscribe)
+                  console        http://localhost:%d   (log in with the API key)
                   API key        %s
 
                 Try it:
@@ -46,6 +47,7 @@ final class Quickstart {
                         s.retryPort(),
                         s.historyPort(),
                         s.inspectorPort(),
+                        s.consolePort(),
                         keyLine,
                         export,
                         s.subscriptionsPort(),

@@ -1,5 +1,6 @@
 package io.campanello.standalone;
 
+import io.campanello.console.ConsoleApplication;
 import io.campanello.dispatcher.DispatcherApplication;
 import io.campanello.history.HistoryApplication;
 import io.campanello.ingest.IngestApplication;
@@ -17,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One command, one machine: Apache Kafka's broker (KRaft) and the five services in one JVM, plus a local receiver
- * to try it with. {@code java -jar standalone/target/campanello-standalone.jar}; Ctrl-C stops everything.
+ * to try it with and the operator console. {@code java -jar standalone/target/campanello-standalone.jar}; Ctrl-C stops
+ * everything.
  */
 public final class Standalone implements AutoCloseable {
 
@@ -63,21 +65,26 @@ public final class Standalone implements AutoCloseable {
         log.up("Kafka", "127.0.0.1:" + settings.kafkaPort());
         List<ConfigurableApplicationContext> services = new ArrayList<>();
         try {
-            services.add(run(SubscriptionApplication::application, settings, broker, settings.subscriptionsPort()));
+            services.add(run(
+                    SubscriptionApplication::application, settings, broker, settings.subscriptionsPort(), List.of()));
             log.up("subscriptions", "http://localhost:" + settings.subscriptionsPort());
-            services.add(run(IngestApplication::application, settings, broker, settings.ingestPort()));
+            services.add(run(IngestApplication::application, settings, broker, settings.ingestPort(), List.of()));
             log.up("ingest", "http://localhost:" + settings.ingestPort());
             if (settings.dispatcher()) {
-                services.add(run(DispatcherApplication::application, settings, broker, settings.dispatcherPort()));
+                services.add(run(
+                        DispatcherApplication::application, settings, broker, settings.dispatcherPort(), List.of()));
                 log.up("dispatcher", "http://localhost:" + settings.dispatcherPort());
             }
-            services.add(run(RetryApplication::application, settings, broker, settings.retryPort()));
+            services.add(run(RetryApplication::application, settings, broker, settings.retryPort(), List.of()));
             log.up("retry", "http://localhost:" + settings.retryPort());
             services.add(run(HistoryApplication::application, settings, broker, settings.historyPort()));
             log.up("history", "http://localhost:" + settings.historyPort());
             Inspector inspector = Inspector.start(
                     settings.inspectorPort(), new SignatureChecker(settings.subscriptionsPort(), settings.apiKey()));
             log.up("inspector", "http://localhost:" + settings.inspectorPort());
+            services.add(
+                    run(ConsoleApplication::application, settings, broker, settings.consolePort(), console(settings)));
+            log.up("console", "http://localhost:" + settings.consolePort());
             return new Standalone(broker, inspector, services);
         } catch (RuntimeException e) {
             Collections.reverse(services);
@@ -87,11 +94,31 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the console finds the services: all of them on this machine. The services' shared Kafka and API
+     * configuration is on this JVM's class path too; the console uses neither (it checks no key: it passes it on).
+     */
+    private static List<String> console(StandaloneSettings settings) {
+        return List.of(
+                "--spring.autoconfigure.exclude=io.campanello.api.ApiAutoConfiguration,"
+                        + "io.campanello.kafka.CampanelloKafkaAutoConfiguration,"
+                        + "io.campanello.kafka.ConsumerLivenessAutoConfiguration,"
+                        + "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration,"
+                        + "org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration",
+                "--springdoc.api-docs.enabled=false",
+                "--campanello.console.services.subscriptions=http://127.0.0.1:" + settings.subscriptionsPort(),
+                "--campanello.console.services.ingest=http://127.0.0.1:" + settings.ingestPort(),
+                "--campanello.console.services.retry=http://127.0.0.1:" + settings.retryPort(),
+                "--campanello.console.services.history=http://127.0.0.1:" + settings.historyPort(),
+                "--campanello.console.services.inspector=http://127.0.0.1:" + settings.inspectorPort());
+    }
+
     private static ConfigurableApplicationContext run(
             Supplier<SpringApplicationBuilder> application,
             StandaloneSettings settings,
             EmbeddedBroker broker,
-            int port) {
+            int port,
+            List<String> more) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
@@ -111,6 +138,7 @@ public final class Standalone implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 // The standalone's own hook stops the services before the broker; Spring's would race it.
                 "--spring.main.register-shutdown-hook=false"));
+        arguments.addAll(more);
         arguments.addAll(settings.extraArguments());
         return application.get().run(arguments.toArray(String[]::new));
     }

@@ -9,7 +9,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The layout rules that keep the services independent: they share only schemas, signature and the support modules. */
+/**
+ * The layout rules that keep the services (and the console) independent: they share only schemas, signature and the
+ * support modules; the console knows the services only by their HTTP paths.
+ */
 class ArchitectureTest {
 
     private static final List<String> SERVICES = List.of(
@@ -17,7 +20,8 @@ class ArchitectureTest {
             "io.campanello.subscription",
             "io.campanello.dispatcher",
             "io.campanello.retry",
-            "io.campanello.history");
+            "io.campanello.history",
+            "io.campanello.console");
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

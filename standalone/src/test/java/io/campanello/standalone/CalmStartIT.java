@@ -40,10 +40,10 @@ class CalmStartIT {
         assertThat(screen.subList(0, ready))
                 .as("before the banner, one line per service (and a blank one): %s", screen)
                 .allSatisfy(line -> assertThat(line).matches("|  \\S+ +up .*"))
-                .hasSize(8);
+                .hasSize(9);
         assertThat(screen.get(0)).contains("Kafka");
         assertThat(String.join("\n", screen))
-                .contains("subscriptions", "ingest", "dispatcher", "retry", "history", "inspector")
+                .contains("subscriptions", "ingest", "dispatcher", "retry", "history", "inspector", "console")
                 .doesNotContain("WARN", "SpringDoc", "INFO");
         assertThat(screen).hasSizeLessThanOrEqualTo(TERMINAL_PAGE);
     }

@@ -76,6 +76,7 @@ class ReplayProbeIT {
                 before.retryPort(),
                 before.historyPort(),
                 before.inspectorPort(),
+                before.consolePort(),
                 before.apiKey(),
                 false,
                 List.of(SCHEDULE),

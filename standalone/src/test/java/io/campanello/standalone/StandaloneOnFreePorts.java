@@ -25,6 +25,7 @@ final class StandaloneOnFreePorts {
                         ports.retryPort(),
                         ports.historyPort(),
                         ports.inspectorPort(),
+                        ports.consolePort(),
                         StandaloneSettings.generateApiKey(),
                         true,
                         quiet,

@@ -55,6 +55,7 @@ final class TestStandalones {
                 freePort(),
                 freePort(),
                 freePort(),
+                freePort(),
                 API_KEY,
                 false,
                 extraArguments,

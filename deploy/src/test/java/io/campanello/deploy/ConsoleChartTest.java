@@ -1,0 +1,71 @@
+package io.campanello.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The operator console in the chart: its own Deployment and Service, pointed at the services, and nothing more. */
+class ConsoleChartTest {
+
+    private final Manifests manifests = HelmChart.render(Map.of());
+
+    @Test
+    void runsTheConsoleAsItsOwnServiceProbedOnItsHealthGroups() {
+        Map<String, Object> deployment = manifests.get("Deployment", "campanello-console");
+        Object container = Yaml.at(deployment, "spec", "template", "spec", "containers", 0);
+        assertThat(Yaml.at(container, "image")).isEqualTo("ghcr.io/campanello/console:0.1.0");
+        assertThat(Yaml.at(container, "ports", 0, "containerPort")).isEqualTo(8080);
+        assertThat(Yaml.at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
+        assertThat(Yaml.at(manifests.get("Service", "campanello-console"), "spec", "ports", 0, "port"))
+                .isEqualTo(8080);
+    }
+
+    @Test
+    void forwardsToTheServicesByTheirServiceNamesAndLeavesOutTheOnesNotInstalled() {
+        Map<String, Object> env = DefaultValuesTest.env(manifests.get("Deployment", "campanello-console"));
+
+        assertThat(env)
+                .containsEntry("CAMPANELLO_CONSOLE_SERVICES_SUBSCRIPTIONS", "http://campanello-subscription:8082")
+                .containsEntry("CAMPANELLO_CONSOLE_SERVICES_INGEST", "http://campanello-ingest:8081")
+                .containsEntry("CAMPANELLO_CONSOLE_SERVICES_RETRY", "http://campanello-retry:8084")
+                .as("no history service in this chart yet: its pages say so")
+                .doesNotContainKey("CAMPANELLO_CONSOLE_SERVICES_HISTORY");
+        Map<String, Object> withoutRetry = DefaultValuesTest.env(
+                HelmChart.render(Map.of("services.retry.enabled", false)).get("Deployment", "campanello-console"));
+        assertThat(withoutRetry).doesNotContainKey("CAMPANELLO_CONSOLE_SERVICES_RETRY");
+    }
+
+    @Test
+    void getsNeitherKafkaNorCampanellosSecrets() {
+        Map<String, Object> deployment = manifests.get("Deployment", "campanello-console");
+
+        assertThat(DefaultValuesTest.env(deployment).keySet())
+                .noneMatch(name -> name.startsWith("KAFKA_") || name.startsWith("SPRING_KAFKA_"))
+                .doesNotContain("CAMPANELLO_API_KEY", "CAMPANELLO_ADMIN_API_KEY", "CAMPANELLO_SECRETS_KEY");
+        assertThat(DefaultValuesTest.env(manifests.get("Deployment", "campanello-ingest")))
+                .containsKeys("KAFKA_BOOTSTRAP_SERVERS", "CAMPANELLO_SECRETS_KEY");
+    }
+
+    @Test
+    void mayReachOnlyDnsAndTheServicesItForwardsTo() {
+        List<Object> egress = Yaml.list(manifests.get("NetworkPolicy", "campanello-console"), "spec", "egress");
+
+        assertThat(egress)
+                .noneSatisfy(rule -> assertThat(Yaml.list(rule, "ports"))
+                        .anySatisfy(port -> assertThat(Yaml.at(port, "port")).isEqualTo(9092)));
+        assertThat(egress)
+                .anySatisfy(rule -> {
+                    assertThat(Yaml.at(rule, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/component"))
+                            .isEqualTo("subscription");
+                    assertThat(Yaml.at(rule, "ports", 0, "port")).isEqualTo(8082);
+                })
+                .anySatisfy(rule -> assertThat(
+                                Yaml.at(rule, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/component"))
+                        .isEqualTo("retry"));
+        assertThat(egress)
+                .noneSatisfy(
+                        rule -> assertThat(Yaml.at(rule, "to", 0, "ipBlock")).isNotNull());
+    }
+}

@@ -189,4 +189,40 @@ class RetryTiersIT {
                         StandardCharsets.UTF_8))
                 .isEqualTo(TIER);
     }
+
+    @Test
+    void aTaskHandedBackBeforeTheOneAheadOfItIsNotHandedBackAgainByTheNextOwnerOfItsPartition() {
+        String subscription = Ids.newSubscriptionId();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // The head holds the committed offset back while the task behind it is handed back; the service then stops
+        // (as in a rolling restart) and its successor reads the partition from the head again.
+        DeliveryTask head = task(subscription, now.plusMillis(8000));
+        DeliveryTask early = task(subscription, now.plusMillis(500));
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                new StringSerializer(),
+                new AvroSerializer())) {
+            List.of(head, early).forEach(task -> producer.send(new ProducerRecord<>(TIER, subscription, task)));
+        }
+        AvroDeserializer avro = new AvroDeserializer();
+        List<ConsumerRecord<String, byte[]>> arrivals = new CopyOnWriteArrayList<>();
+        try (var consumer = consumer(Topics.REDELIVERIES)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> follow(consumer, arrivals).stream().anyMatch(r -> subscription.equals(r.key())));
+            service.close();
+            start(broker);
+            // The head is the marker: once it is handed back, the successor has read past the early task.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> follow(consumer, arrivals).stream()
+                            .filter(r -> subscription.equals(r.key()))
+                            .map(r -> avro.deserialize(Topics.REDELIVERIES, r.value(), DeliveryTask.class))
+                            .anyMatch(head::equals));
+        }
+        assertThat(arrivals.stream()
+                        .filter(r -> subscription.equals(r.key()))
+                        .map(r -> avro.deserialize(Topics.REDELIVERIES, r.value(), DeliveryTask.class)
+                                .getDeliveryId()))
+                .as("each task handed back once across the hand-over")
+                .containsExactly(early.getDeliveryId(), head.getDeliveryId());
+    }
 }

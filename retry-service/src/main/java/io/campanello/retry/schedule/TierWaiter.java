@@ -11,9 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,8 +39,10 @@ import org.springframework.stereotype.Component;
  * is read ahead into a bounded window (at most {@link #WINDOW} tasks; when it is full the partition is paused, so a
  * million waiting retries cost disk, not heap); each task is handed back to the dispatcher (webhooks.redeliveries)
  * at its own due time, even when a later one is due first (retries are jittered). The committed offset is the
- * first task not yet handed back, so a crash or rebalance loses nothing and sends nothing early; at worst a task
- * handed back just before the crash is handed back again, with the same webhook-id.
+ * first task not yet handed back, so a crash or rebalance loses nothing and sends nothing early; the tasks after it
+ * that were already handed back (due earlier than a task before them) travel in the commit's metadata as
+ * {@link HandedBack}, so the next owner of the partition skips them. At worst a task handed back just before a crash
+ * (after the last commit) is handed back again, with the same webhook-id.
  */
 @Component
 class TierWaiter extends ConsumerLoop {
@@ -71,10 +75,19 @@ class TierWaiter extends ConsumerLoop {
     /** The tasks of one partition read but not yet handed back, by offset, and where reading stands. */
     private static final class Window {
         final TreeMap<Long, Waiting> waiting = new TreeMap<>();
+        /** Offsets at or after the commit offset whose tasks were handed back already (or by an earlier owner). */
+        final TreeSet<Long> handedBack = new TreeSet<>();
+
         long readUpTo = -1;
 
         long commitOffset() {
             return waiting.isEmpty() ? readUpTo : waiting.firstKey();
+        }
+
+        OffsetAndMetadata commit() {
+            long offset = commitOffset();
+            handedBack.headSet(offset).clear();
+            return new OffsetAndMetadata(offset, HandedBack.metadata(offset, handedBack));
         }
     }
 
@@ -113,7 +126,18 @@ class TierWaiter extends ConsumerLoop {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                // A newly assigned partition is read from its committed offset: the first task not handed back.
+                // A newly assigned partition is read from its committed offset, the first task not handed back; the
+                // tasks after it that the last owner handed back already are skipped.
+                if (partitions.isEmpty()) {
+                    return;
+                }
+                consumer.committed(new HashSet<>(partitions)).forEach((partition, committed) -> {
+                    if (committed != null) {
+                        Window window = new Window();
+                        window.handedBack.addAll(HandedBack.offsets(committed.offset(), committed.metadata()));
+                        windows.put(partition, window);
+                    }
+                });
             }
         });
         while (running()) {
@@ -135,6 +159,10 @@ class TierWaiter extends ConsumerLoop {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         Window window = windows.computeIfAbsent(partition, p -> new Window());
         window.readUpTo = record.offset() + 1;
+        if (window.handedBack.contains(record.offset())) {
+            // Handed back by the last owner of the partition, after its committed offset: not again.
+            return;
+        }
         if (record.value() == null) {
             // A tombstone holds no task: nothing to hand back or to dead-letter.
             unreadable(record, UnreadableRecords.TOMBSTONE);
@@ -162,11 +190,13 @@ class TierWaiter extends ConsumerLoop {
         for (Map.Entry<TopicPartition, Window> entry : windows.entrySet()) {
             Window window = entry.getValue();
             boolean handedBack = false;
-            for (var waiting = window.waiting.values().iterator(); waiting.hasNext(); ) {
-                Waiting next = waiting.next();
+            for (var waiting = window.waiting.entrySet().iterator(); waiting.hasNext(); ) {
+                Map.Entry<Long, Waiting> entryAt = waiting.next();
+                Waiting next = entryAt.getValue();
                 if (DueTime.isDue(next.task(), now)) {
                     writes.add(kafka.send(new ProducerRecord<>(
                             topics.redeliveries(), null, next.key(), (SpecificRecord) next.task(), next.headers())));
+                    window.handedBack.add(entryAt.getKey());
                     waiting.remove();
                     handedBack = true;
                 } else if (earliest == null || next.task().getNotBefore().isBefore(earliest)) {
@@ -195,7 +225,7 @@ class TierWaiter extends ConsumerLoop {
         for (TopicPartition partition : partitions) {
             Window window = windows.get(partition);
             if (window != null && window.readUpTo >= 0) {
-                offsets.put(partition, new OffsetAndMetadata(window.commitOffset()));
+                offsets.put(partition, window.commit());
             }
         }
         if (!offsets.isEmpty()) {

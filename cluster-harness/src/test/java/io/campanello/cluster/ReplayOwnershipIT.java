@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,13 +78,29 @@ class ReplayOwnershipIT {
         second.awaitReady();
     }
 
-    /** Both retry-service instances run (one killed by an earlier test is started again). */
+    /**
+     * Both retry-service instances run (one killed by an earlier test is started again) and own replay partitions: the
+     * group has settled, so a replay started now stays with its owner while both run.
+     */
     @BeforeEach
-    void bothRetryInstancesRun() {
+    void bothRetryInstancesRun() throws Exception {
         for (ServiceProcess retry : List.of(first, second)) {
             if (!retry.isAlive()) {
                 retry.restart();
             }
+        }
+        try (Admin admin = kafka.admin()) {
+            await().atMost(WAIT).until(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("campanello-replays"))
+                        .all()
+                        .get()
+                        .get("campanello-replays");
+                return group.groupState() == GroupState.STABLE
+                        && group.members().size() == 2
+                        && group.members().stream()
+                                .allMatch(member ->
+                                        !member.assignment().topicPartitions().isEmpty());
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package io.campanello.ingest;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -54,9 +54,9 @@ public final class SourceThroughputBenchmark {
     public static void main(String[] args) throws Exception {
         int records = Integer.getInteger("bench.records", 50_000);
         int rounds = Integer.getInteger("bench.rounds", 3);
-        List<String> formats = List.of(System.getProperty(
-                        "bench.formats", "campanello-json,avro,debezium-outbox,debezium-change")
-                .split(","));
+        List<String> formats =
+                List.of(System.getProperty("bench.formats", "campanello-json,avro,debezium-outbox,debezium-change")
+                        .split(","));
         var broker = new EmbeddedKafkaKraftBroker(1, 2);
         broker.afterPropertiesSet();
         try (var registry = new ConfluentRegistryStandIn("bench", "bench");
@@ -80,8 +80,8 @@ public final class SourceThroughputBenchmark {
                             .map(r -> String.format(Locale.ROOT, "%,.0f", r))
                             .toList()));
             double json = median(rates.getOrDefault("campanello-json", List.of(Double.NaN)));
-            rates.forEach((format, list) -> System.out.printf(
-                    Locale.ROOT, "%s / campanello-json: %.2f%n", format, median(list) / json));
+            rates.forEach((format, list) ->
+                    System.out.printf(Locale.ROOT, "%s / campanello-json: %.2f%n", format, median(list) / json));
         } catch (AccountingFailure e) {
             System.out.println("FAILED: " + e.getMessage());
             System.exit(1);
@@ -156,7 +156,8 @@ public final class SourceThroughputBenchmark {
                 String orderId = "order-" + i;
                 producer.send(
                         switch (format) {
-                            case "avro" -> new ProducerRecord<>(topic, orderId, serializer.serialize(topic, order(orderId)));
+                            case "avro" ->
+                                new ProducerRecord<>(topic, orderId, serializer.serialize(topic, order(orderId)));
                             case "campanello-json" -> new ProducerRecord<>(topic, orderId, bytes(json(orderId)));
                             case "debezium-outbox" -> outbox(topic, orderId, i);
                             case "debezium-change" -> change(topic, i);
@@ -185,8 +186,8 @@ public final class SourceThroughputBenchmark {
 
     /** The order as Debezium's outbox router writes it with JsonConverter (schemas off): a jsonb payload as a string. */
     private static ProducerRecord<String, byte[]> outbox(String topic, String orderId, int i) {
-        var record = new ProducerRecord<>(
-                topic, orderId, bytes("\"" + row(orderId).replace("\"", "\\\"") + "\""));
+        var record =
+                new ProducerRecord<>(topic, orderId, bytes("\"" + row(orderId).replace("\"", "\\\"") + "\""));
         record.headers().add("id", bytes("6f1c2a4e-0000-4000-8000-" + String.format(Locale.ROOT, "%012d", i)));
         record.headers().add("type", bytes("com.shop.OrderPlaced"));
         return record;

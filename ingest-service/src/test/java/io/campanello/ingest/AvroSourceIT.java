@@ -8,7 +8,6 @@ import io.campanello.schemas.AvroDeserializer;
 import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.Topics;
 import io.campanello.schemas.v1.EventEnvelope;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.avro.Conversions;
-import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -76,17 +73,6 @@ class AvroSourceIT {
 
     static final String TOPIC = "shop.orders.avro";
     private static final String PASSWORD = "changeit";
-    private static final Schema ORDER = new Schema.Parser().parse("""
-            {"type": "record", "name": "OrderPlaced", "namespace": "com.shop", "fields": [
-              {"name": "orderId", "type": "string"},
-              {"name": "total", "type": {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}},
-              {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-              {"name": "status", "type": {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID"]}},
-              {"name": "note", "type": ["null", "string"], "default": null},
-              {"name": "lines", "type": {"type": "array", "items": {"type": "record", "name": "Line", "fields": [
-                {"name": "sku", "type": "string"}, {"name": "quantity", "type": "int"}]}}},
-              {"name": "tags", "type": {"type": "map", "values": "string"}}
-            ]}""");
 
     static final Path KEYS;
     static final ConfluentRegistryStandIn REGISTRY;
@@ -118,8 +104,8 @@ class AvroSourceIT {
     @Test
     void recordsWrittenWithTheRegistrySerializerBecomeEventsWithTheRecordAsJson() {
         String run = UUID.randomUUID().toString();
-        byte[] first = serialize(order("A-" + run, "12.50", "note"));
-        byte[] second = serialize(order("B-" + run, "3.00", null));
+        byte[] first = serialize(ShopOrders.order("A-" + run, "12.50", "note"));
+        byte[] second = serialize(ShopOrders.order("B-" + run, "3.00", null));
         send("a", first);
         send("b", second);
 
@@ -142,7 +128,7 @@ class AvroSourceIT {
     @Test
     void recordsThatAreNotAvroOfAKnownSchemaAreDeadLettersWithTheirReasonAndTheNextIsIngested() {
         String run = UUID.randomUUID().toString();
-        byte[] good = serialize(order("G-" + run, "1.00", null));
+        byte[] good = serialize(ShopOrders.order("G-" + run, "1.00", null));
         int id = schemaId(good);
         send("json-" + run, "{\"orderId\": 1}".getBytes(StandardCharsets.UTF_8));
         send("unknown-" + run, withSchemaId(good, 999_999));
@@ -191,26 +177,6 @@ class AvroSourceIT {
         assertThat(event.getType()).isEqualTo("com.shop.OrderCancelled");
         assertThat(event.getData()).contains("\"run\":\"" + run + "\"");
         assertThat(deadLetterKeys()).doesNotContain("cancelled-" + run);
-    }
-
-    private static GenericRecord order(String orderId, String total, String note) {
-        Schema decimal = ORDER.getField("total").schema();
-        GenericRecord line =
-                new GenericData.Record(ORDER.getField("lines").schema().getElementType());
-        line.put("sku", "bell");
-        line.put("quantity", 2);
-        GenericRecord order = new GenericData.Record(ORDER);
-        order.put("orderId", orderId);
-        order.put(
-                "total",
-                new Conversions.DecimalConversion()
-                        .toBytes(new BigDecimal(total), decimal, LogicalTypes.decimal(10, 2)));
-        order.put("placedAt", Instant.parse("2026-11-28T10:15:30.250Z").toEpochMilli());
-        order.put("status", new GenericData.EnumSymbol(ORDER.getField("status").schema(), "PAID"));
-        order.put("note", note);
-        order.put("lines", List.of(line));
-        order.put("tags", Map.of("channel", "web"));
-        return order;
     }
 
     /** Serializes as a producer configured for Apicurio Registry in Confluent's wire format does. */

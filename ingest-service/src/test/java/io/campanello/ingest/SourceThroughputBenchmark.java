@@ -2,17 +2,11 @@ package io.campanello.ingest;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.avro.Conversions;
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,18 +30,6 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * accepted (none dead-lettered or skipped) within {@code bench.round-timeout-seconds}, or the benchmark exits 1.
  */
 public final class SourceThroughputBenchmark {
-
-    private static final Schema ORDER = new Schema.Parser().parse("""
-            {"type": "record", "name": "OrderPlaced", "namespace": "com.shop", "fields": [
-              {"name": "orderId", "type": "string"},
-              {"name": "total", "type": {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}},
-              {"name": "placedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-              {"name": "status", "type": {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID"]}},
-              {"name": "note", "type": ["null", "string"], "default": null},
-              {"name": "lines", "type": {"type": "array", "items": {"type": "record", "name": "Line", "fields": [
-                {"name": "sku", "type": "string"}, {"name": "quantity", "type": "int"}]}}},
-              {"name": "tags", "type": {"type": "map", "values": "string"}}
-            ]}""");
 
     private SourceThroughputBenchmark() {}
 
@@ -157,7 +139,10 @@ public final class SourceThroughputBenchmark {
                 producer.send(
                         switch (format) {
                             case "avro" ->
-                                new ProducerRecord<>(topic, orderId, serializer.serialize(topic, order(orderId)));
+                                new ProducerRecord<>(
+                                        topic,
+                                        orderId,
+                                        serializer.serialize(topic, ShopOrders.order(orderId, "12.50", null)));
                             case "campanello-json" -> new ProducerRecord<>(topic, orderId, bytes(json(orderId)));
                             case "debezium-outbox" -> outbox(topic, orderId, i);
                             case "debezium-change" -> change(topic, i);
@@ -168,7 +153,7 @@ public final class SourceThroughputBenchmark {
         }
     }
 
-    /** The same order as {@link #order}, as today's JSON path reads it. */
+    /** The same order as {@link ShopOrders#order}, as today's JSON path reads it. */
     private static String json(String orderId) {
         return "{\"type\": \"com.shop.OrderPlaced\", \"subject\": \"" + orderId + "\", \"data\": {\"orderId\": \""
                 + orderId
@@ -207,26 +192,6 @@ public final class SourceThroughputBenchmark {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static GenericRecord order(String orderId) {
-        Schema decimal = ORDER.getField("total").schema();
-        GenericRecord line =
-                new GenericData.Record(ORDER.getField("lines").schema().getElementType());
-        line.put("sku", "bell");
-        line.put("quantity", 2);
-        GenericRecord order = new GenericData.Record(ORDER);
-        order.put("orderId", orderId);
-        order.put(
-                "total",
-                new Conversions.DecimalConversion()
-                        .toBytes(new BigDecimal("12.50"), decimal, LogicalTypes.decimal(10, 2)));
-        order.put("placedAt", Instant.parse("2026-11-28T10:15:30.250Z").toEpochMilli());
-        order.put("status", new GenericData.EnumSymbol(ORDER.getField("status").schema(), "PAID"));
-        order.put("note", null);
-        order.put("lines", List.of(line));
-        order.put("tags", Map.of("channel", "web"));
-        return order;
     }
 
     /** Waits until the source group has committed this many records of the topic; the time it saw that, -1 if late. */

@@ -77,7 +77,7 @@ public final class Standalone implements AutoCloseable {
             }
             services.add(run(RetryApplication::application, settings, broker, settings.retryPort(), List.of()));
             log.up("retry", "http://localhost:" + settings.retryPort());
-            services.add(run(HistoryApplication::application, settings, broker, settings.historyPort()));
+            services.add(run(HistoryApplication::application, settings, broker, settings.historyPort(), List.of()));
             log.up("history", "http://localhost:" + settings.historyPort());
             Inspector inspector = Inspector.start(
                     settings.inspectorPort(), new SignatureChecker(settings.subscriptionsPort(), settings.apiKey()));

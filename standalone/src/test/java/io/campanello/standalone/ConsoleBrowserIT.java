@@ -185,7 +185,7 @@ class ConsoleBrowserIT {
                 "the delivery history does not answer at /v1/subscriptions/{id}/deliveries on this standalone's"
                         + " console: the delivery-detail steps run once the history service is part of it");
         browser.open("/subscriptions/" + subscription);
-        browser.find("#stats svg.chart path");
+        browser.find("#stats svg.chart");
         browser.screenshot("subscription-with-history");
         browser.find("#delivery-log tr[data-delivery] a.delivery").click();
         await().atMost(WAIT).until(() -> browser.all("tr.attempt").size() >= 3);

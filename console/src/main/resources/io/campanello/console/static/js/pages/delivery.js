@@ -15,7 +15,9 @@ export function render(page, { id }) {
   });
 }
 
-function view(delivery, path) {
+function view(answer, path) {
+  // The history answers {delivery, attempts, payload}; a flat delivery with its attempts is read as well.
+  const delivery = answer.delivery ? { ...answer.delivery, attempts: answer.attempts, payload: answer.payload } : answer;
   const attempts = Array.isArray(delivery.attempts) ? delivery.attempts : [];
   const message = h('div', {});
   const redeliver = h('button', { id: 'redeliver', onclick: async () => {

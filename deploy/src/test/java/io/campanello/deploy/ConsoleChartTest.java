@@ -30,11 +30,15 @@ class ConsoleChartTest {
                 .containsEntry("CAMPANELLO_CONSOLE_SERVICES_SUBSCRIPTIONS", "http://campanello-subscription:8082")
                 .containsEntry("CAMPANELLO_CONSOLE_SERVICES_INGEST", "http://campanello-ingest:8081")
                 .containsEntry("CAMPANELLO_CONSOLE_SERVICES_RETRY", "http://campanello-retry:8084")
-                .as("no history service in this chart yet: its pages say so")
-                .doesNotContainKey("CAMPANELLO_CONSOLE_SERVICES_HISTORY");
+                .containsEntry("CAMPANELLO_CONSOLE_SERVICES_HISTORY", "http://campanello-history:8085");
         Map<String, Object> withoutRetry = DefaultValuesTest.env(
                 HelmChart.render(Map.of("services.retry.enabled", false)).get("Deployment", "campanello-console"));
         assertThat(withoutRetry).doesNotContainKey("CAMPANELLO_CONSOLE_SERVICES_RETRY");
+        Map<String, Object> withoutHistory = DefaultValuesTest.env(
+                HelmChart.render(Map.of("services.history.enabled", false)).get("Deployment", "campanello-console"));
+        assertThat(withoutHistory)
+                .as("without the history service its pages say so")
+                .doesNotContainKey("CAMPANELLO_CONSOLE_SERVICES_HISTORY");
     }
 
     @Test

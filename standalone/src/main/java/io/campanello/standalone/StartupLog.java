@@ -17,14 +17,15 @@ final class StartupLog {
     /** The system property logback.xml reads the level of Kafka's loggers from. */
     static final String KAFKA_LEVEL = "CAMPANELLO_KAFKA_LOG_LEVEL";
 
-    private static final List<String> QUIET = List.of(
-            "--spring.main.log-startup-info=false",
-            "--logging.level.org.apache.kafka=ERROR",
-            "--logging.level.kafka=ERROR",
-            "--logging.level.state.change.logger=ERROR",
-            "--logging.level.io.campanello.kafka.TopicTable=WARN",
-            "--logging.level.io.campanello.retry.schedule.TierWaiter=WARN",
-            "--logging.level.io.campanello.retry.replay.ReplayOwners=WARN");
+    /**
+     * Spring's switch for its logging system. The standalone turns it off: each service would otherwise reset
+     * logback as it starts, and a broker thread that logs during the reset finds no appender and makes logback
+     * print a warning of its own. Logback is configured once, from the standalone's logback.xml, which holds every
+     * level.
+     */
+    static final String SPRING_LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
+
+    private static final List<String> QUIET = List.of("--spring.main.log-startup-info=false");
 
     private final PrintStream out;
     private final long started = System.nanoTime();
@@ -37,9 +38,10 @@ final class StartupLog {
      * Sets the levels before anything logs: {@code CAMPANELLO_LOG_LEVEL} when given, else INFO with {@code --verbose};
      * without either, frameworks log at WARN (Kafka's own broker and clients, whose warnings on one machine are
      * noise, at ERROR) and Campanello at INFO, without the services' start-up lines. Returns the arguments that
-     * keep the services that quiet (Spring applies its logging levels as each service starts).
+     * keep the services that quiet. Call it before anything logs: logback reads these properties once.
      */
     static List<String> configure(boolean verbose, String level) {
+        System.setProperty(SPRING_LOGGING_SYSTEM, "none");
         if (level != null && !level.isBlank()) {
             System.setProperty(LEVEL, level.trim().toUpperCase(Locale.ROOT));
         } else if (verbose) {

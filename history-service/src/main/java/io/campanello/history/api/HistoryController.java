@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -62,13 +63,7 @@ class HistoryController {
             ServerHttpRequest request) {
         String deliveryId = Requests.id(Ids.DELIVERY, id, "a delivery");
         String scope = Requests.scope(tenant, chosenTenant);
-        return blocking(() -> queries.delivery(scope, deliveryId))
-                .flatMap(found -> found.map(Mono::just)
-                        .orElseGet(() -> Flux.fromIterable(others())
-                                .concatMap(host ->
-                                        instances.ask(host, request, DeliveryDetail.class, "delivery_not_found"))
-                                .next()))
-                .switchIfEmpty(Mono.error(() -> deliveryNotFound(deliveryId)));
+        return hereOrOnTheOthers(() -> queries.delivery(scope, deliveryId), request, DeliveryDetail.class, deliveryId);
     }
 
     @Operation(summary = "The deliveries of an event, one per subscription, newest first")
@@ -151,10 +146,19 @@ class HistoryController {
             ServerHttpRequest request) {
         String deliveryId = Requests.id(Ids.DELIVERY, id, "a delivery");
         String scope = Requests.scope(tenant, chosenTenant);
-        return blocking(() -> queries.redeliver(scope, deliveryId))
-                .flatMap(done -> done.map(Mono::just)
+        return hereOrOnTheOthers(() -> queries.redeliver(scope, deliveryId), request, Redelivery.class, deliveryId);
+    }
+
+    /**
+     * A delivery id does not say which partition holds it: this instance answers if it holds the delivery, else the
+     * other instances are asked one by one (the same request, the caller's key), else 404.
+     */
+    private <T> Mono<T> hereOrOnTheOthers(
+            Callable<Optional<T>> local, ServerHttpRequest request, Class<T> type, String deliveryId) {
+        return blocking(local)
+                .flatMap(found -> found.map(Mono::just)
                         .orElseGet(() -> Flux.fromIterable(others())
-                                .concatMap(host -> instances.ask(host, request, Redelivery.class, "delivery_not_found"))
+                                .concatMap(host -> instances.ask(host, request, type, "delivery_not_found"))
                                 .next()))
                 .switchIfEmpty(Mono.error(() -> deliveryNotFound(deliveryId)));
     }

@@ -42,6 +42,24 @@ class ConsoleChartTest {
     }
 
     @Test
+    void anIngressThroughTheConsoleReachesEveryPathOfTheApiAndEventsGoStraightToIngest() {
+        Manifests throughConsole =
+                HelmChart.render(HelmChart.DIRECTORY.resolve("ci").resolve("console-entry-values.yaml"), Map.of());
+
+        assertThat(Yaml.list(throughConsole.get("Ingress", "campanello"), "spec", "rules", 0, "http", "paths"))
+                .extracting(path -> Yaml.at(path, "path") + " (" + Yaml.at(path, "pathType") + ") -> "
+                        + Yaml.at(path, "backend", "service", "name"))
+                .as("the console forwards what no service claims: /v1/subscriptions/{id}/stats, /v1/events/{id}/…")
+                .containsExactlyInAnyOrder(
+                        "/ (Prefix) -> campanello-console",
+                        "/v1/events (Exact) -> campanello-ingest",
+                        "/v1/event-types (Prefix) -> campanello-ingest",
+                        "/v1/deliveries (Prefix) -> campanello-history",
+                        "/v1/dead-letters (Prefix) -> campanello-retry",
+                        "/v1/replays (Prefix) -> campanello-retry");
+    }
+
+    @Test
     void getsNeitherKafkaNorCampanellosSecrets() {
         Map<String, Object> deployment = manifests.get("Deployment", "campanello-console");
 

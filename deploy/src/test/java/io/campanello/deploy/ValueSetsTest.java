@@ -75,11 +75,15 @@ class ValueSetsTest {
 
         assertThat(manifests.find("Secret", "campanello-secrets")).isEmpty();
         assertThat(Yaml.list(manifests.get("Ingress", "campanello"), "spec", "rules", 0, "http", "paths"))
-                .extracting(path -> Yaml.at(path, "path") + " -> " + Yaml.at(path, "backend", "service", "name"))
+                .extracting(path -> Yaml.at(path, "path") + " (" + Yaml.at(path, "pathType") + ") -> "
+                        + Yaml.at(path, "backend", "service", "name"))
                 .containsExactlyInAnyOrder(
-                        "/v1/deliveries -> campanello-history",
-                        "/v1/events -> campanello-ingest",
-                        "/v1/subscriptions -> campanello-subscription");
+                        "/v1/deliveries (Prefix) -> campanello-history",
+                        "/v1/events (Exact) -> campanello-ingest",
+                        "/v1/event-types (Prefix) -> campanello-ingest",
+                        "/v1/subscriptions (Prefix) -> campanello-subscription",
+                        "/v1/dead-letters (Prefix) -> campanello-retry",
+                        "/v1/replays (Prefix) -> campanello-retry");
         assertThat(manifests.get("ServiceMonitor", "campanello")).isNotNull();
         assertThat(Yaml.at(manifests.get("NetworkPolicy", "campanello-ingest"), "spec", "egress", 1, "to", 0))
                 .isEqualTo(Map.of("ipBlock", Map.of("cidr", "10.20.0.0/16")));

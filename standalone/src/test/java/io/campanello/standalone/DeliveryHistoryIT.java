@@ -101,6 +101,12 @@ class DeliveryHistoryIT {
         assertThat(stats.get("byStatus").get("dead").longValue()).isEqualTo(1);
         assertThat(stats.get("successRate").doubleValue()).isZero();
         assertThat(stats.get("attempts").longValue()).isEqualTo(3);
+        long failedOverTime = 0;
+        for (JsonNode interval : stats.get("series")) {
+            failedOverTime += interval.get("failed").longValue();
+        }
+        assertThat(stats.get("series")).as("an hour in 30 intervals").hasSize(30);
+        assertThat(failedOverTime).as("the three failed attempts, over time").isEqualTo(3);
 
         Api.Response invalid = history("/v1/subscriptions/" + subscription + "/deliveries?status=lost");
         assertThat(invalid.status()).isEqualTo(400);

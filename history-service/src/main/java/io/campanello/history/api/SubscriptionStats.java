@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * How an endpoint did over a window: deliveries created in it by status, the share of finished ones that were
- * delivered, and the latency of the attempts made in it.
+ * delivered, the latency of the attempts made in it, and the attempts over time ({@value #INTERVALS} intervals).
  *
  * @param deliveries deliveries created in the window
  * @param byStatus those deliveries by their status now (every status, 0 included)
@@ -21,6 +21,8 @@ import java.util.Map;
  * @param attempts HTTP attempts started in the window
  * @param attemptSuccessRate attempts that delivered / attempts, null without attempts
  * @param latencyMillis percentiles (p50, p90, p99, max) of the attempts' durations, empty without attempts
+ * @param series the window cut into {@value #INTERVALS} equal intervals, oldest first: the attempts started in each
+ *     (the console draws delivery and error rate from it)
  * @param truncated the window held more deliveries than one call looks at ({@code campanello.history.max-scan}):
  *     the figures cover the newest of them
  */
@@ -34,7 +36,21 @@ record SubscriptionStats(
         long attempts,
         Double attemptSuccessRate,
         Map<String, Long> latencyMillis,
+        List<Interval> series,
         boolean truncated) {
+
+    static final int INTERVALS = 30;
+
+    /**
+     * The attempts started in one interval of the window.
+     *
+     * @param start when the interval begins (it lasts until the next one's start, the last until the window's end)
+     * @param attempts HTTP attempts started in it
+     * @param delivered those the endpoint accepted
+     * @param failed the others (an error answer, a timeout, no connection)
+     * @param p90Millis the 90th percentile of their durations, null without attempts
+     */
+    record Interval(Instant start, long attempts, long delivered, long failed, Long p90Millis) {}
 
     static SubscriptionStats of(
             String subscriptionId, Instant from, Instant to, List<DeliveryHistory> window, boolean truncated) {
@@ -43,6 +59,11 @@ record SubscriptionStats(
             byStatus.put(status.name().toLowerCase(Locale.ROOT), 0L);
         }
         List<Long> durations = new ArrayList<>();
+        long span = Math.max(1, to.toEpochMilli() - from.toEpochMilli());
+        List<List<DeliveryAttempt>> intervals = new ArrayList<>();
+        for (int i = 0; i < INTERVALS; i++) {
+            intervals.add(new ArrayList<>());
+        }
         long delivered = 0;
         long dead = 0;
         long attemptsDelivered = 0;
@@ -55,6 +76,10 @@ record SubscriptionStats(
                         && !attempt.getStartedAt().isAfter(to)) {
                     durations.add(attempt.getDurationMillis());
                     attemptsDelivered += attempt.getOutcome() == AttemptOutcome.DELIVERED ? 1 : 0;
+                    long offset = attempt.getStartedAt().toEpochMilli() - from.toEpochMilli();
+                    intervals
+                            .get((int) Math.min(INTERVALS - 1, offset * INTERVALS / span))
+                            .add(attempt);
                 }
             }
         }
@@ -76,7 +101,29 @@ record SubscriptionStats(
                 durations.size(),
                 durations.isEmpty() ? null : (double) attemptsDelivered / durations.size(),
                 latency,
+                series(from, span, intervals),
                 truncated);
+    }
+
+    private static List<Interval> series(Instant from, long span, List<List<DeliveryAttempt>> intervals) {
+        List<Interval> series = new ArrayList<>(INTERVALS);
+        for (int i = 0; i < INTERVALS; i++) {
+            List<DeliveryAttempt> attempts = intervals.get(i);
+            long delivered = attempts.stream()
+                    .filter(attempt -> attempt.getOutcome() == AttemptOutcome.DELIVERED)
+                    .count();
+            List<Long> durations = attempts.stream()
+                    .map(DeliveryAttempt::getDurationMillis)
+                    .sorted()
+                    .toList();
+            series.add(new Interval(
+                    from.plusMillis(span * i / INTERVALS),
+                    attempts.size(),
+                    delivered,
+                    attempts.size() - delivered,
+                    durations.isEmpty() ? null : percentile(durations, 0.90)));
+        }
+        return series;
     }
 
     /** The nearest-rank percentile of sorted values. */

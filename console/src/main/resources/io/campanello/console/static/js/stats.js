@@ -1,24 +1,28 @@
 // The pictures of an endpoint's statistics (GET /v1/subscriptions/{id}/stats?window=): delivery rate and
-// error rate over time, latency percentiles, volume by status. Field names are read leniently.
+// error rate over time (the answer's 30 intervals), latency over time and its percentiles, volume by status.
 import { h } from './api.js';
 import { lineChart, barChart } from './charts.js';
 
 export function statsView(stats) {
-  const buckets = stats.series || stats.buckets || stats.timeline || [];
-  const points = buckets.map((b) => ({
-    at: new Date(b.start || b.at || b.time || b.bucket),
-    total: number(b.total ?? b.count ?? b.attempts ?? (number(b.delivered) + number(b.failed))),
-    failed: number(b.failed ?? b.errors ?? b.failures),
-  })).filter((p) => !Number.isNaN(p.at.getTime()));
-  const latency = stats.latency || stats.latencyMillis || stats.latencyPercentiles || {};
-  const volume = stats.volume || stats.byStatus || {};
+  const points = (stats.series || []).map((interval) => ({
+    at: new Date(interval.start),
+    attempts: number(interval.attempts),
+    failed: number(interval.failed),
+    p90: interval.p90Millis,
+  }));
+  const latency = stats.latencyMillis || {};
+  const volume = stats.byStatus || {};
   const figures = [];
-  if (points.length) {
-    figures.push(figure('Deliveries per interval', lineChart('Delivery rate',
-      [{ name: 'attempts', points: points.map((p) => [p.at, p.total]) }])));
+  if (points.some((p) => p.attempts > 0)) {
+    figures.push(figure('Attempts per interval', lineChart('Delivery rate',
+      [{ name: 'attempts', points: points.map((p) => [p.at, p.attempts]) },
+        { name: 'failed', points: points.map((p) => [p.at, p.failed]) }])));
     figures.push(figure('Error rate', lineChart('Error rate',
-      [{ name: 'errors', points: points.map((p) => [p.at, p.total ? (100 * p.failed) / p.total : 0]) }],
+      [{ name: 'errors', points: points.map((p) => [p.at, p.attempts ? (100 * p.failed) / p.attempts : 0]) }],
       (v) => `${Math.round(v)} %`)));
+    const timed = points.filter((p) => typeof p.p90 === 'number');
+    figures.push(figure('Latency p90 per interval (ms)', lineChart('Latency over time',
+      [{ name: 'p90', points: timed.map((p) => [p.at, p.p90]) }])));
   }
   const percentiles = Object.entries(latency).filter(([, v]) => typeof v === 'number');
   if (percentiles.length) {
@@ -32,7 +36,7 @@ export function statsView(stats) {
   }
   const rate = stats.successRate;
   return h('div', { id: 'stats' },
-    h('p', {}, 'Success rate: ', h('strong', { id: 'success-rate' }, rate === undefined ? '—' : percent(rate))),
+    h('p', {}, 'Success rate: ', h('strong', { id: 'success-rate' }, rate === null || rate === undefined ? '—' : percent(rate))),
     figures.length ? h('div', { class: 'charts' }, figures) : h('p', { class: 'muted' }, 'No deliveries in this window.'));
 }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -88,6 +89,12 @@ final class ConsoleBrowser implements AutoCloseable {
         WebElement input = find(css);
         input.clear();
         input.sendKeys(text);
+    }
+
+    /** A screenshot with the element scrolled to the top of the window. */
+    void screenshot(String name, String css) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView(true)", find(css));
+        screenshot(name);
     }
 
     void screenshot(String name) {

@@ -174,7 +174,7 @@ class ConsoleBrowserIT {
     void opensAFailedDeliveryWithItsAttemptsAndTheEndpointsAnswer() {
         browser.open("/subscriptions/" + subscription);
         browser.find("#stats svg.chart[aria-label='Delivery rate'] path.series-1");
-        browser.screenshot("subscription-with-history");
+        browser.screenshot("subscription-with-history", "#stats");
         browser.find("#delivery-log tr[data-delivery] a.delivery").click();
         await().atMost(WAIT).until(() -> browser.all("tr.attempt").size() >= 3);
         assertThat(browser.text("tr.attempt .attempt-status")).isIn("500", "204");

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,8 +58,18 @@ public final class HistoryBenchmark {
 
     private HistoryBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        int attempts = Integer.parseInt(args.length > 0 ? args[0] : "1000000");
+    /** Exits 1 when a record could not be written or a query found no answer: the figures would be of less. */
+    public static void main(String[] args) {
+        try {
+            run(Integer.parseInt(args.length > 0 ? args[0] : "1000000"));
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(int attempts) throws Exception {
         int deliveries = attempts / 2;
         Path stateDir = Files.createTempDirectory("history-bench");
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 4);
@@ -116,6 +129,7 @@ public final class HistoryBenchmark {
         } finally {
             history.close();
             broker.destroy();
+            deleteTree(stateDir);
         }
     }
 
@@ -129,12 +143,23 @@ public final class HistoryBenchmark {
                 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG,
                 "lz4");
-        Instant start = Instant.now().minus(Duration.ofDays(1));
+        // Spread over at most six days, all in the past: inside the history's 7-day retention, and never after the
+        // broker's clock (it refuses timestamps more than an hour ahead).
+        long step = Math.min(50L, Duration.ofDays(6).toMillis() / deliveries);
+        Instant start =
+                Instant.now().minus(Duration.ofMillis(step * deliveries)).minus(Duration.ofMinutes(1));
+        AtomicLong refused = new AtomicLong();
+        AtomicReference<Exception> firstRefusal = new AtomicReference<>();
+        Callback check = (metadata, exception) -> {
+            if (exception != null && refused.getAndIncrement() == 0) {
+                firstRefusal.set(exception);
+            }
+        };
         try (var producer =
                 new KafkaProducer<String, SpecificRecord>(config, new StringSerializer(), new AvroSerializer())) {
             for (int i = 0; i < deliveries; i++) {
                 String subscription = subscriptions.get(i % subscriptions.size());
-                Instant at = start.plusMillis(i * 50L);
+                Instant at = start.plusMillis(i * step);
                 EventEnvelope event = EventEnvelope.newBuilder()
                         .setId(Ids.newEventId())
                         .setTenant("default")
@@ -150,20 +175,27 @@ public final class HistoryBenchmark {
                         .setTenant("default")
                         .setEvent(event)
                         .build();
-                producer.send(new ProducerRecord<>(Topics.DELIVERIES, null, at.toEpochMilli(), subscription, task));
+                producer.send(
+                        new ProducerRecord<>(Topics.DELIVERIES, null, at.toEpochMilli(), subscription, task), check);
                 for (int n = 1; n <= 2; n++) {
                     Instant started = at.plusSeconds(n == 1 ? 0 : 5);
-                    producer.send(new ProducerRecord<>(
-                            Topics.ATTEMPTS,
-                            null,
-                            started.toEpochMilli(),
-                            task.getDeliveryId(),
-                            attempt(task, n, started)));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    Topics.ATTEMPTS,
+                                    null,
+                                    started.toEpochMilli(),
+                                    task.getDeliveryId(),
+                                    attempt(task, n, started)),
+                            check);
                 }
                 if (i % Math.max(1, deliveries / 5_000) == 0) {
                     sample.add(new String[] {task.getDeliveryId(), event.getId()});
                 }
             }
+        }
+        if (refused.get() > 0) {
+            throw new IllegalStateException(
+                    refused.get() + " records were not written; the first: " + firstRefusal.get(), firstRefusal.get());
         }
     }
 
@@ -245,6 +277,14 @@ public final class HistoryBenchmark {
                 sorted[sorted.length / 2] / 1000.0,
                 sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1000.0,
                 sorted[sorted.length - 1] / 1000.0);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private static long size(Path dir) throws IOException {

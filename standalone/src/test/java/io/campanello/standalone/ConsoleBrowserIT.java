@@ -179,6 +179,8 @@ class ConsoleBrowserIT {
         await().atMost(WAIT).until(() -> browser.all("tr.attempt").size() >= 3);
         assertThat(browser.text("tr.attempt .attempt-status")).isIn("500", "204");
         assertThat(browser.text("#payload")).contains("order-");
+        assertThat(browser.text("#delivery-status")).matches("(?i)delivered|dead");
+        assertThat(browser.text("section.card")).as("the delivery's own fields").contains(subscription);
         browser.screenshot("delivery");
     }
 

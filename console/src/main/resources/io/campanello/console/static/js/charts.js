@@ -23,20 +23,28 @@ function frame(label, max, format) {
 }
 
 /**
- * Lines over time: series = [{name, points: [[Date, number], …]}]. The x axis spans the earliest to the latest
- * point; the y axis starts at 0.
+ * Lines over time: series = [{name, points: [[Date, number | null], …]}]. The x axis spans the earliest to the latest
+ * point; the y axis starts at 0. A null value is a gap in the line; a value alone between gaps is drawn as a dot.
  */
 export function lineChart(label, series, format = (v) => String(Math.round(v))) {
   const points = series.flatMap((s) => s.points);
-  const max = Math.max(1e-9, ...points.map(([, v]) => v));
+  const values = points.map(([, v]) => v).filter((v) => typeof v === 'number');
+  const max = Math.max(1e-9, ...values);
   const first = Math.min(...points.map(([t]) => t.getTime()));
   const last = Math.max(first + 1, ...points.map(([t]) => t.getTime()));
   const root = frame(label, max, format);
   const x = (t) => PAD.left + ((t.getTime() - first) / (last - first)) * (WIDTH - PAD.left - PAD.right);
   const y = (v) => HEIGHT - PAD.bottom - (v / max) * (HEIGHT - PAD.top - PAD.bottom);
   series.forEach((s, i) => {
-    const d = s.points.map(([t, v], j) => `${j ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    root.append(svg('path', { class: `series-${i}`, d }, svg('title', {}, s.name)));
+    let d = '';
+    s.points.forEach(([t, v], j) => {
+      if (typeof v !== 'number') return;
+      const joined = j > 0 && typeof s.points[j - 1][1] === 'number';
+      d += `${joined ? ' L' : ' M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+      const alone = !joined && !(j + 1 < s.points.length && typeof s.points[j + 1][1] === 'number');
+      if (alone) root.append(svg('circle', { class: `dot series-${i}`, cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
+    });
+    root.append(svg('path', { class: `series-${i}`, d: d.trim() }, svg('title', {}, s.name)));
   });
   if (points.length) {
     const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

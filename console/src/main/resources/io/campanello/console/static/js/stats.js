@@ -18,11 +18,10 @@ export function statsView(stats) {
       [{ name: 'attempts', points: points.map((p) => [p.at, p.attempts]) },
         { name: 'failed', points: points.map((p) => [p.at, p.failed]) }])));
     figures.push(figure('Error rate', lineChart('Error rate',
-      [{ name: 'errors', points: points.map((p) => [p.at, p.attempts ? (100 * p.failed) / p.attempts : 0]) }],
+      [{ name: 'errors', points: points.map((p) => [p.at, p.attempts ? (100 * p.failed) / p.attempts : null]) }],
       (v) => `${Math.round(v)} %`)));
-    const timed = points.filter((p) => typeof p.p90 === 'number');
     figures.push(figure('Latency p90 per interval (ms)', lineChart('Latency over time',
-      [{ name: 'p90', points: timed.map((p) => [p.at, p.p90]) }])));
+      [{ name: 'p90', points: points.map((p) => [p.at, typeof p.p90 === 'number' ? p.p90 : null]) }])));
   }
   const percentiles = Object.entries(latency).filter(([, v]) => typeof v === 'number');
   if (percentiles.length) {

@@ -19,7 +19,7 @@
 # thread pool and OkHttp dispatcher limits, 64), BENCH_STALL (seconds without progress before a phase gives up,
 # 30), BENCH_PHASE_LIMIT (seconds a phase may take at most, 600), BENCH_SKIP_BUILD=1 (use what is built),
 # BENCH_STANDALONE_OPTS (extra JVM options for the standalone, e.g. -XX:StartFlightRecording=... to profile it).
-# Needs the standalone's ports (8081-8084, 8090, 9092-9093) and 18083 (Connect's REST) free; Linux (/proc).
+# Needs the standalone's ports (8080-8085, 8090, 9092-9093) and 18083 (Connect's REST) free; Linux (/proc).
 # Builds (the standalone jar, and bench/peers/, a Maven project outside the main reactor) and measures under
 # /tmp/campanello-mvn.lock, so it never shares the CPU with a build. Logs of every process: the printed work folder.
 set -euo pipefail

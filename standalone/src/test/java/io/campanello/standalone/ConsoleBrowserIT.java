@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -175,13 +176,28 @@ class ConsoleBrowserIT {
         browser.open("/subscriptions/" + subscription);
         browser.find("#stats svg.chart[aria-label='Delivery rate'] path.series-1");
         browser.screenshot("subscription-with-history", "#stats");
-        browser.find("#delivery-log tr[data-delivery] a.delivery").click();
+        WebElement link = browser.find("#delivery-log tr[data-delivery] a.delivery");
+        String delivery = link.getText();
+        link.click();
         await().atMost(WAIT).until(() -> browser.all("tr.attempt").size() >= 3);
         assertThat(browser.text("tr.attempt .attempt-status")).isIn("500", "204");
         assertThat(browser.text("#payload")).contains("order-");
         assertThat(browser.text("#delivery-status")).matches("(?i)delivered|dead");
         assertThat(browser.text("section.card")).as("the delivery's own fields").contains(subscription);
         browser.screenshot("delivery");
+
+        long sentBefore = sentWith(delivery);
+        browser.find("#redeliver").click();
+        browser.findWithText(".notice", "Sent again");
+        await("redeliver sends it again, with the same webhook-id")
+                .atMost(WAIT)
+                .until(() -> sentWith(delivery) == sentBefore + 1);
+    }
+
+    private static long sentWith(String webhookId) {
+        return receiver.answered(PATH).stream()
+                .filter(call -> webhookId.equals(call.header("webhook-id")))
+                .count();
     }
 
     private static StandaloneSettings settings() {

@@ -56,30 +56,19 @@ final class DeliveriesCommand {
         var from = time("--since", since);
         var to = time("--until", until);
         return campanello.attempt(() -> {
-            var api = campanello.api();
-            ArrayNode items = Json.object().arrayNode();
-            String cursor = null;
-            do {
-                String url = QueryString.on(campanello.historyUrl() + "/v1/subscriptions/"
-                                + QueryString.segment(subscription) + "/deliveries")
-                        .add("status", status)
-                        .add("type", type)
-                        .add("since", from)
-                        .add("until", to)
-                        .add("limit", Math.min(limit - items.size(), 1000))
-                        .add("cursor", cursor)
-                        .url();
-                JsonNode page = api.get(url);
-                page.path("items").forEach(item -> {
-                    if (items.size() < limit) {
-                        items.add(item);
-                    }
-                });
-                cursor = page.path("nextCursor").isString()
-                        ? page.path("nextCursor").asString()
-                        : null;
-            } while (cursor != null && items.size() < limit);
-            print(items, cursor, "no deliveries match");
+            var page = CursorPages.collect(
+                    campanello.api(),
+                    limit,
+                    (wanted, cursor) -> QueryString.on(campanello.historyUrl() + "/v1/subscriptions/"
+                                    + QueryString.segment(subscription) + "/deliveries")
+                            .add("status", status)
+                            .add("type", type)
+                            .add("since", from)
+                            .add("until", to)
+                            .add("limit", Math.min(wanted, 1000))
+                            .add("cursor", cursor)
+                            .url());
+            print(page.items(), page.nextCursor(), "no deliveries match");
             return ExitCodes.OK;
         });
     }

@@ -42,26 +42,15 @@ final class DlqCommand {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
         }
         return campanello.attempt(() -> {
-            var api = campanello.api();
-            ArrayNode items = Json.object().arrayNode();
-            String cursor = null;
-            do {
-                String url = filter.addTo(
-                                QueryString.on(campanello.retryUrl() + "/v1/dead-letters"), campanello.clock())
-                        .add("limit", limit - items.size())
-                        .add("cursor", cursor)
-                        .url();
-                JsonNode page = api.get(url);
-                for (JsonNode item : page.path("items")) {
-                    if (items.size() < limit) {
-                        items.add(item);
-                    }
-                }
-                cursor = page.path("nextCursor").isString()
-                        ? page.path("nextCursor").asString()
-                        : null;
-            } while (cursor != null && items.size() < limit);
-            print(items, cursor);
+            var page = CursorPages.collect(
+                    campanello.api(),
+                    limit,
+                    (wanted, cursor) -> filter.addTo(
+                                    QueryString.on(campanello.retryUrl() + "/v1/dead-letters"), campanello.clock())
+                            .add("limit", wanted)
+                            .add("cursor", cursor)
+                            .url());
+            print(page.items(), page.nextCursor());
             return ExitCodes.OK;
         });
     }

@@ -2,12 +2,14 @@ package io.campanello.ingest.source;
 
 import static io.campanello.ingest.source.SourceRecordMapper.unreadable;
 
+import io.campanello.kafka.UnreadableRecordException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * kept, the most recently used first, up to the configured number. Only the registry saying that it has no such
  * schema (error code 40403) or answering one that is not Avro makes a record unreadable; anything else (down, slow,
  * 5xx, a refused login, a 404 from something that is not the registry) is {@link SchemaRegistryUnavailableException},
- * and the record waits.
+ * and the record waits. Such a refusal is remembered for {@link #REFUSAL_KEPT}: a stream of records naming an id the
+ * registry has no Avro schema for is dead-lettered without asking the registry once per record.
  */
 class SchemaRegistry {
 
@@ -35,6 +38,12 @@ class SchemaRegistry {
     /** Confluent's error code for "schema not found". */
     static final int SCHEMA_NOT_FOUND = 40403;
 
+    /**
+     * How long a refused id is answered from memory. A registry never gives an id to a schema before it is registered,
+     * so an unknown id stays unknown; the minute only bounds what a mistaken answer could cost.
+     */
+    static final Duration REFUSAL_KEPT = Duration.ofMinutes(1);
+
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistry.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -43,6 +52,10 @@ class SchemaRegistry {
     private final String authorization;
     private final SchemaRegistryProperties properties;
     private final Map<Integer, Schema> schemas;
+    private final Map<Integer, Refusal> refusals;
+
+    /** Why an id was refused, and until when ({@link System#nanoTime()}) that answer stands. */
+    private record Refusal(String message, long untilNanos) {}
 
     SchemaRegistry(SchemaRegistryProperties properties, SslBundles sslBundles) {
         if (properties.url() == null) {
@@ -66,12 +79,17 @@ class SchemaRegistry {
                                         .getBytes(StandardCharsets.UTF_8))
                 : null;
         this.properties = properties;
-        this.schemas = new LinkedHashMap<>(16, 0.75f, true) {
+        this.schemas = lru(properties.cacheSize());
+        this.refusals = lru(properties.cacheSize());
+    }
+
+    private static <V> Map<Integer, V> lru(int size) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Schema> eldest) {
-                return size() > properties.cacheSize();
+            protected boolean removeEldestEntry(Map.Entry<Integer, V> eldest) {
+                return size() > size;
             }
         };
     }
@@ -88,9 +106,22 @@ class SchemaRegistry {
             if (known != null) {
                 return known;
             }
+            Refusal refusal = refusals.get(id);
+            if (refusal != null && refusal.untilNanos() - System.nanoTime() > 0) {
+                throw new UnreadableRecordException(refusal.message());
+            }
         }
-        Schema fetched = fetch(id);
+        Schema fetched;
+        try {
+            fetched = fetch(id);
+        } catch (UnreadableRecordException e) {
+            synchronized (schemas) {
+                refusals.put(id, new Refusal(e.getMessage(), System.nanoTime() + REFUSAL_KEPT.toNanos()));
+            }
+            throw e;
+        }
         synchronized (schemas) {
+            refusals.remove(id);
             schemas.put(id, fetched);
         }
         return fetched;

@@ -3,7 +3,10 @@ package io.campanello.ingest.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.campanello.ingest.ConfluentRegistryStandIn;
 import io.campanello.kafka.UnreadableRecordException;
+import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SchemaRegistryTest {
@@ -47,5 +50,29 @@ class SchemaRegistryTest {
                 .isInstanceOf(SchemaRegistryUnavailableException.class);
         assertThatThrownBy(() -> SchemaRegistry.schemaOf(7, 200, "{\"id\": 7}"))
                 .isInstanceOf(SchemaRegistryUnavailableException.class);
+    }
+
+    @Test
+    void aStreamOfRecordsWithAnUnknownIdAsksTheRegistryOnceButWaitsAgainWhenItIsDown() throws Exception {
+        try (var standIn = new ConfluentRegistryStandIn("campanello", "secret")) {
+            var registry = new SchemaRegistry(
+                    new SchemaRegistryProperties(
+                            URI.create(standIn.ccompatUrl()), "campanello", "secret", null, Duration.ofSeconds(5), 10),
+                    null);
+
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> registry.schema(999))
+                        .isInstanceOf(UnreadableRecordException.class)
+                        .hasMessage("unknown_schema: the schema registry has no schema with id 999");
+            }
+            assertThat(standIn.schemaRequests()).containsExactly(999);
+
+            standIn.down(true);
+            assertThatThrownBy(() -> registry.schema(998))
+                    .as("an outage is not remembered: the record waits and the registry is asked again")
+                    .isInstanceOf(SchemaRegistryUnavailableException.class);
+            assertThatThrownBy(() -> registry.schema(998)).isInstanceOf(SchemaRegistryUnavailableException.class);
+            assertThat(standIn.schemaRequests()).containsExactly(999, 998, 998);
+        }
     }
 }

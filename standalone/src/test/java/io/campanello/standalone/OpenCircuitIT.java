@@ -21,12 +21,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An open circuit defers deliveries, it does not spend their attempts: with a schedule far shorter than the circuit's
- * cool-down (1 s, 2 s against the default 30 s), a failing endpoint's deliveries wait for the probes instead of dying
- * without a request, and every attempt on record is a request the endpoint received.
+ * cool-down (1 s, 2 s against 10 s here; 30 s by default), a failing endpoint's deliveries wait for the probes instead
+ * of dying without a request, and every attempt on record is a request the endpoint received.
  */
 class OpenCircuitIT {
 
     private static final String PATH = "/fails-every-call";
+
+    /** Over three times the whole retry schedule (3 s), as the default 30 s is to a short one. */
+    private static final Duration COOL_DOWN = Duration.ofSeconds(10);
 
     @TempDir
     static Path dataDir;
@@ -38,8 +41,11 @@ class OpenCircuitIT {
 
     @BeforeAll
     static void start() throws Exception {
-        TestStandalones.Started started = TestStandalones.start(
-                TestStandalones.settings(dataDir, List.of("--campanello.kafka.retry-delays=1s,2s")));
+        TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
+                dataDir,
+                List.of(
+                        "--campanello.kafka.retry-delays=1s,2s",
+                        "--campanello.dispatcher.circuit.cool-down=" + COOL_DOWN.toSeconds() + "s")));
         standalone = started.standalone();
         settings = started.settings();
         api = new Api(TestStandalones.API_KEY);
@@ -69,7 +75,7 @@ class OpenCircuitIT {
                     .isEqualTo(202);
         }
 
-        // The marker: a probe after the circuit's cool-down, long after the 3 s schedule would have run out — or every
+        // The marker: a probe after the circuit's cool-down, well after the 3 s schedule would have run out — or every
         // delivery dead already.
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !receiver.answered(PATH).isEmpty());
@@ -84,7 +90,7 @@ class OpenCircuitIT {
             return deadLetters.size() == 30
                     || receiver.answered(PATH).stream()
                             .anyMatch(call -> call.atNanos() - first
-                                    > Duration.ofSeconds(25).toNanos());
+                                    > COOL_DOWN.minusSeconds(2).toNanos());
         });
 
         Map<String, Long> requests = receiver.answered(PATH).stream()

@@ -24,7 +24,7 @@ final class DeadLetterFilter {
             names = "--reason",
             paramLabel = "REASON",
             description = "Only this reason: exhausted, permanent_status, subscription_deleted, "
-                    + "subscription_disabled, unreadable.")
+                    + "subscription_disabled, unreadable, parked_too_long.")
     private String reason;
 
     @Option(

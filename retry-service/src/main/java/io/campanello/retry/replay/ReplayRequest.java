@@ -1,9 +1,12 @@
 package io.campanello.retry.replay;
 
 import io.campanello.api.ApiException;
+import io.campanello.retry.deadletter.DeadLetterSummary;
 import io.campanello.schemas.v1.DeadLetterReason;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The body of {@code POST /v1/replays}: which dead letters to send again, and how. "Recover" is a replay with
@@ -25,7 +28,10 @@ record ReplayRequest(Filter filter, Boolean dryRun, Integer ratePerSecond, Boole
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(
                         "invalid_replay",
-                        "'reason' is one of exhausted, permanent_status, subscription_deleted, subscription_disabled");
+                        "'reason' is one of "
+                                + Arrays.stream(DeadLetterReason.values())
+                                        .map(DeadLetterSummary::reasonCode)
+                                        .collect(Collectors.joining(", ")));
             }
         }
     }

@@ -43,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Loads N attempts (N / 2 deliveries of 2 attempts each: 503, then 200, over 1,000 subscriptions) into the history
@@ -129,7 +130,7 @@ public final class HistoryBenchmark {
         } finally {
             history.close();
             broker.destroy();
-            deleteTree(stateDir);
+            FileSystemUtils.deleteRecursively(stateDir);
         }
     }
 
@@ -277,14 +278,6 @@ public final class HistoryBenchmark {
                 sorted[sorted.length / 2] / 1000.0,
                 sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1000.0,
                 sorted[sorted.length - 1] / 1000.0);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 
     private static long size(Path dir) throws IOException {

@@ -12,7 +12,9 @@
 #   bash bench/peers.sh                                   full size (about 8 minutes, most of it the slowest path)
 #   BENCH_RECORDS=5000 BENCH_WARMUP=2000 BENCH_RECEIVER_WARMUP=5000 BENCH_PACED_SECONDS=5 bash bench/peers.sh
 #                                                         smoke (under 2 minutes, plus the build)
-# Settings: BENCH_RECORDS (deliveries per path flat out, 50000), BENCH_WARMUP (10000), BENCH_RECEIVER_WARMUP
+# Settings: BENCH_RECORDS (deliveries per path flat out, 50000), BENCH_WARMUP (deliveries per warm-up round, 10000),
+# BENCH_WARMUP_ROUNDS (at most, 8: rounds stop once a round's CPU per delivery is within 10 % of the round before),
+# BENCH_RECEIVER_WARMUP
 # (requests that warm the receiver up before the first path, 20000), BENCH_PACED_SECONDS (20),
 # BENCH_PATHS (raw,naive,connect,source,fanout), BENCH_PARTITIONS (6), BENCH_FANOUT (20), BENCH_HTTP_CONCURRENCY
 # (requests in flight of the raw client and of the posters to /v1/events, 64), BENCH_CONNECT_POOL (the sink's
@@ -37,6 +39,7 @@ app=$root/bench/peers/app/target
 flock "$lock" java -Xmx1g -cp "$app/peers-app-0.1.0-SNAPSHOT.jar:$app/lib/*" \
   -Dbench.paths="${BENCH_PATHS:-raw,naive,connect,source,fanout}" \
   -Dbench.records="${BENCH_RECORDS:-50000}" -Dbench.warmup="${BENCH_WARMUP:-10000}" \
+  -Dbench.warmupRounds="${BENCH_WARMUP_ROUNDS:-8}" \
   -Dbench.pacedSeconds="${BENCH_PACED_SECONDS:-20}" -Dbench.partitions="${BENCH_PARTITIONS:-6}" \
   -Dbench.fanOut="${BENCH_FANOUT:-20}" -Dbench.httpConcurrency="${BENCH_HTTP_CONCURRENCY:-64}" \
   -Dbench.connectPool="${BENCH_CONNECT_POOL:-64}" -Dbench.stall="${BENCH_STALL:-30}" \

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,30 +45,37 @@ class Requests {
         Payloads.Body body = payloads.of(task.getEvent(), subscription.getPayloadFormat());
         long timestamp = now.getEpochSecond();
         Opened open = opened(subscription);
-        String signatures = open.signers().stream()
-                .filter(signer -> signsAt(signer.sealed(), now))
-                .map(signer -> signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()))
-                .collect(Collectors.joining(" "));
+        StringBuilder signatures = new StringBuilder();
+        for (Signer signer : open.signers()) {
+            if (signsAt(signer.sealed(), now)) {
+                if (!signatures.isEmpty()) {
+                    signatures.append(' ');
+                }
+                signatures.append(signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()));
+            }
+        }
         Map<String, String> headers = new LinkedHashMap<>(open.headers());
         headers.put("content-type", body.contentType());
         headers.put("content-length", Integer.toString(body.bytes().length));
         headers.put("user-agent", USER_AGENT);
         headers.put(WebhookHeaders.ID, task.getDeliveryId());
         headers.put(WebhookHeaders.TIMESTAMP, Long.toString(timestamp));
-        headers.put(WebhookHeaders.SIGNATURE, signatures);
+        headers.put(WebhookHeaders.SIGNATURE, signatures.toString());
         Duration timeout = subscription.getTimeoutMillis() != null
                 ? Duration.ofMillis(subscription.getTimeoutMillis())
                 : defaultTimeout;
-        return new Request(URI.create(subscription.getUrl()), headers, body.bytes(), timeout);
+        return new Request(open.url(), headers, body.bytes(), timeout);
     }
 
     /**
-     * The subscription's secrets and header values, opened once per version of them rather than once per request
-     * (opening one is an AES-GCM decryption); kept in memory as the dispatcher needs them anyway, never logged.
+     * The subscription's URL, secrets and header values, parsed and opened once per version of them rather than once
+     * per request (opening one is an AES-GCM decryption); kept in memory as the dispatcher needs them anyway, never
+     * logged.
      */
     private Opened opened(Subscription subscription) {
         Opened known = opened.get(subscription.getId());
         if (known != null
+                && known.url().toString().equals(subscription.getUrl())
                 && known.sealedSecrets().equals(subscription.getSecrets())
                 && known.sealedHeaders().equals(subscription.getSealedHeaders())
                 && known.clearHeaders().equals(subscription.getHeaders())) {
@@ -79,6 +85,7 @@ class Requests {
                 .map(secret -> new Signer(secret, new Webhook(cipher.open(secret))))
                 .toList();
         Opened fresh = new Opened(
+                URI.create(subscription.getUrl()),
                 List.copyOf(subscription.getSecrets()),
                 Map.copyOf(subscription.getSealedHeaders()),
                 Map.copyOf(subscription.getHeaders()),
@@ -92,6 +99,7 @@ class Requests {
 
     /** What a version of a subscription's sealed values opens to. */
     private record Opened(
+            URI url,
             List<SigningSecret> sealedSecrets,
             Map<String, SealedValue> sealedHeaders,
             Map<String, String> clearHeaders,

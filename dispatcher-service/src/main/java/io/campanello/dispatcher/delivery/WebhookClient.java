@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.X509TrustManager;
@@ -34,6 +36,10 @@ class WebhookClient implements DisposableBean {
     private static final List<String> KEPT_HEADERS =
             List.of("content-type", "retry-after", "location", "x-request-id", "x-correlation-id");
 
+    /** Address literals the policy allowed, at most this many (then forgotten all at once). */
+    private static final int REMEMBERED_LITERALS = 10_000;
+
+    private final Set<String> allowedLiterals = ConcurrentHashMap.newKeySet();
     private final ConnectionProvider connections;
     private final LoopResources loops;
     /** DNS look-ups, off the event loops; the JDK caches answers (networkaddress.cache.ttl). */
@@ -116,14 +122,31 @@ class WebhookClient implements DisposableBean {
                 .timeout(deadline);
         String host = unbracketed(request.url().getHost());
         // The resolver applies the policy to host names; an address literal never reaches it, and behind a proxy the
-        // proxy resolves: then the policy is applied here, before the request (a literal needs no DNS).
-        boolean literal = NetUtil.createByteArrayFromIpAddressString(host) != null;
-        Mono<Attempted> call = literal || properties.proxy().enabled()
-                ? Mono.fromCallable(() -> PolicyResolverGroup.allowed(policy, host))
+        // proxy resolves: then the policy is applied here, before the request (a literal needs no DNS, and the
+        // policy's answer for it never changes: an allowed literal is remembered).
+        Mono<Attempted> call = direct;
+        if (!allowedLiterals.contains(host)) {
+            boolean literal = NetUtil.createByteArrayFromIpAddressString(host) != null;
+            if (literal || properties.proxy().enabled()) {
+                call = Mono.fromCallable(() -> {
+                            PolicyResolverGroup.allowed(policy, host);
+                            if (literal) {
+                                rememberAllowed(host);
+                            }
+                            return host;
+                        })
                         .subscribeOn(literal ? Schedulers.immediate() : Schedulers.boundedElastic())
-                        .then(direct)
-                : direct;
+                        .then(direct);
+            }
+        }
         return call.onErrorResume(error -> Mono.just(Attempted.failed(error)));
+    }
+
+    private void rememberAllowed(String literal) {
+        if (allowedLiterals.size() >= REMEMBERED_LITERALS) {
+            allowedLiterals.clear();
+        }
+        allowedLiterals.add(literal);
     }
 
     private static String unbracketed(String host) {

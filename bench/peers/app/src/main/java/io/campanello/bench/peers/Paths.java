@@ -48,6 +48,7 @@ final class Paths {
                 1,
                 new Load.Http(receiver.url("/raw"), Events.ORDER_TYPE, null, settings.httpConcurrency()),
                 () -> List.of(self),
+                false,
                 () -> {});
     }
 
@@ -81,6 +82,7 @@ final class Paths {
                 1,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.NAIVE_TOPIC),
                 () -> List.of(listener.pid(), stack.standalonePid),
+                true,
                 () -> processes.stop(listener));
     }
 
@@ -143,6 +145,7 @@ final class Paths {
                 1,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.CONNECT_TOPIC),
                 () -> List.of(connect.pid(), stack.standalonePid),
+                true,
                 () -> processes.stop(connect));
     }
 
@@ -157,6 +160,7 @@ final class Paths {
                 1,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.SOURCE_TOPIC),
                 () -> List.of(stack.standalonePid),
+                false,
                 () -> {});
     }
 
@@ -178,6 +182,7 @@ final class Paths {
                         Stack.API_KEY,
                         settings.httpConcurrency()),
                 () -> List.of(stack.standalonePid),
+                false,
                 () -> {});
     }
 }

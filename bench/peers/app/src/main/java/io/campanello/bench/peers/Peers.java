@@ -77,12 +77,34 @@ public final class Peers {
         say("%s: %s", peer.name(), peer.label());
         phases.probe(peer, Duration.ofSeconds(90));
         long fanOut = peer.fanOut();
-        Phase.Result warmUp = phases.run(peer, "warm-up", Math.max(1, settings.warmUp() / fanOut), 0);
+        List<Phase.Result> warmUp = warmUp(settings, phases, peer);
         Phase.Result full = phases.run(peer, "flat out", Math.max(1, settings.records() / fanOut), 0);
         double half = full.deliveriesPerSecond() / 2;
         long pacedRecords = Math.max(1, (long) (half * settings.pacedSeconds() / fanOut));
         Phase.Result paced = phases.run(peer, "paced", pacedRecords, half);
         return new Report.PathResult(peer, warmUp, full, paced, half);
+    }
+
+    /**
+     * Rounds of {@code bench.warmup} deliveries until the path's JIT has settled: until a round costs no more than
+     * 10 % less CPU per delivery than the round before (at most {@code bench.warmupRounds}). Every path gets the
+     * same rule, so a large JVM (the standalone: a broker and six services) is measured warm, as in production,
+     * and so is a small one.
+     */
+    private static List<Phase.Result> warmUp(Settings settings, Phase phases, Peer peer) {
+        List<Phase.Result> rounds = new ArrayList<>();
+        double previous = Double.MAX_VALUE;
+        for (int round = 1; round <= settings.warmUpRounds(); round++) {
+            Phase.Result result =
+                    phases.run(peer, "warm-up " + round, Math.max(1, settings.warmUp() / peer.fanOut()), 0);
+            rounds.add(result);
+            double cpu = result.perThousand(result.pathCpu());
+            if (cpu >= previous * 0.9) {
+                break;
+            }
+            previous = cpu;
+        }
+        return rounds;
     }
 
     private static final long STARTED = System.nanoTime();

@@ -7,7 +7,8 @@ import java.util.List;
  * The run's sizes and where things are, from system properties (bench/peers.sh sets them from BENCH_* variables).
  *
  * @param records deliveries per path in the flat-out phase (the fan-out path sends records / fan-out events)
- * @param warmUp deliveries per path before measuring (the JVMs' JIT)
+ * @param warmUp deliveries per warm-up round of a path (the JVMs' JIT)
+ * @param warmUpRounds warm-up rounds of a path at most (fewer once its CPU per delivery has settled)
  * @param receiverWarmUp requests posted to the receiver before the first path
  * @param pacedSeconds how long the paced phase (half the flat-out rate) lasts
  * @param standaloneOptions extra JVM options for the standalone (e.g. a flight recording), none by default
@@ -16,6 +17,7 @@ record Settings(
         List<String> paths,
         long records,
         long warmUp,
+        int warmUpRounds,
         long receiverWarmUp,
         double pacedSeconds,
         int partitions,
@@ -35,6 +37,7 @@ record Settings(
                 List.of(System.getProperty("bench.paths", "raw,naive,connect,source,fanout").split(",")),
                 Long.getLong("bench.records", 50_000),
                 Long.getLong("bench.warmup", 10_000),
+                Integer.getInteger("bench.warmupRounds", 8),
                 Long.getLong("bench.receiverWarmup", 20_000),
                 Double.parseDouble(System.getProperty("bench.pacedSeconds", "20")),
                 Integer.getInteger("bench.partitions", 6),

@@ -13,7 +13,7 @@
 #   BENCH_RECORDS=5000 BENCH_WARMUP=2000 BENCH_RECEIVER_WARMUP=5000 BENCH_PACED_SECONDS=5 bash bench/peers.sh
 #                                                         smoke (under 2 minutes, plus the build)
 # Settings: BENCH_RECORDS (deliveries per path flat out, 50000), BENCH_WARMUP (deliveries per warm-up round, 10000),
-# BENCH_WARMUP_ROUNDS (at most, 8: rounds stop once a round's CPU per delivery is within 10 % of the round before),
+# BENCH_WARMUP_ROUNDS (at most, 12: rounds stop once the JIT compiler threads took under 5 % of the path's CPU),
 # BENCH_RECEIVER_WARMUP
 # (requests that warm the receiver up before the first path, 20000), BENCH_PACED_SECONDS (20),
 # BENCH_PATHS (raw,naive,connect,source,fanout), BENCH_PARTITIONS (6), BENCH_FANOUT (20), BENCH_HTTP_CONCURRENCY
@@ -39,7 +39,7 @@ app=$root/bench/peers/app/target
 flock "$lock" java -Xmx1g -cp "$app/peers-app-0.1.0-SNAPSHOT.jar:$app/lib/*" \
   -Dbench.paths="${BENCH_PATHS:-raw,naive,connect,source,fanout}" \
   -Dbench.records="${BENCH_RECORDS:-50000}" -Dbench.warmup="${BENCH_WARMUP:-10000}" \
-  -Dbench.warmupRounds="${BENCH_WARMUP_ROUNDS:-8}" \
+  -Dbench.warmupRounds="${BENCH_WARMUP_ROUNDS:-12}" \
   -Dbench.pacedSeconds="${BENCH_PACED_SECONDS:-20}" -Dbench.partitions="${BENCH_PARTITIONS:-6}" \
   -Dbench.fanOut="${BENCH_FANOUT:-20}" -Dbench.httpConcurrency="${BENCH_HTTP_CONCURRENCY:-64}" \
   -Dbench.connectPool="${BENCH_CONNECT_POOL:-64}" -Dbench.stall="${BENCH_STALL:-30}" \
@@ -48,6 +48,7 @@ flock "$lock" java -Xmx1g -cp "$app/peers-app-0.1.0-SNAPSHOT.jar:$app/lib/*" \
   -Dbench.workerClassPath="$root/bench/peers/connect-worker/target/lib/*" \
   -Dbench.pluginPath="$root/bench/peers/connect-plugin/target/plugin" \
   -Dbench.standaloneJar="$root/standalone/target/campanello-standalone.jar" \
+  -Dbench.sourceFanOut="${BENCH_SOURCE_FANOUT:-1}" \
   -Dbench.standaloneOptions="${BENCH_STANDALONE_OPTS:-}" \
   -Dbench.work="$work" \
   io.campanello.bench.peers.Peers 2>"$work/producer.log" | tee "$work/peers.md"

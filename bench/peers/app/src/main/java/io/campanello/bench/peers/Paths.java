@@ -150,14 +150,17 @@ final class Paths {
     }
 
     private Peer source() {
-        stack.subscribe(Events.ORDER_TYPE, receiver.url("/source"));
+        int subscriptions = Integer.getInteger("bench.sourceFanOut", 1);
+        for (int i = 0; i < subscriptions; i++) {
+            stack.subscribe(Events.ORDER_TYPE, receiver.url("/source/" + i));
+        }
         return new Peer(
                 "source",
-                "Campanello standalone, source topic " + Stack.SOURCE_TOPIC + ", 1 subscription",
+                "Campanello standalone, source topic " + Stack.SOURCE_TOPIC + ", " + subscriptions + " subscription(s)",
                 "standalone JVM (broker + Campanello)",
-                "/source",
-                1,
-                1,
+                "/source/",
+                subscriptions,
+                subscriptions,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.SOURCE_TOPIC),
                 () -> List.of(stack.standalonePid),
                 false,

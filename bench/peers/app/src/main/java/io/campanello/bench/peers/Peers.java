@@ -86,26 +86,26 @@ public final class Peers {
     }
 
     /**
-     * Rounds of {@code bench.warmup} deliveries until the path's JIT has settled: until a round costs no more than
-     * 10 % less CPU per delivery than the round before (at most {@code bench.warmupRounds}). Every path gets the
-     * same rule, so a large JVM (the standalone: a broker and six services) is measured warm, as in production,
-     * and so is a small one.
+     * Rounds of {@code bench.warmup} deliveries until the path's JVMs are warm: until the JIT compiler threads took
+     * less than {@link #SETTLED} of the path's CPU in a round (at most {@code bench.warmupRounds}). Every path gets
+     * the same rule, so a large JVM (the standalone: a broker and every service, whose compiler runs for a minute
+     * or more) is measured warm, as it runs in production, and so is a small one.
      */
     private static List<Phase.Result> warmUp(Settings settings, Phase phases, Peer peer) {
         List<Phase.Result> rounds = new ArrayList<>();
-        double previous = Double.MAX_VALUE;
         for (int round = 1; round <= settings.warmUpRounds(); round++) {
             Phase.Result result =
                     phases.run(peer, "warm-up " + round, Math.max(1, settings.warmUp() / peer.fanOut()), 0);
             rounds.add(result);
-            double cpu = result.perThousand(result.pathCpu());
-            if (cpu >= previous * 0.9) {
+            if (result.compilerShare() < SETTLED) {
                 break;
             }
-            previous = cpu;
         }
         return rounds;
     }
+
+    /** The compiler's share of a path's CPU under which its JVMs count as warm. */
+    private static final double SETTLED = 0.05;
 
     private static final long STARTED = System.nanoTime();
 

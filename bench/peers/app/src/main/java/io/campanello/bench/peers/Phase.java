@@ -21,9 +21,15 @@ final class Phase {
             double deliveriesPerSecond,
             double sendSeconds,
             double pathCpu,
+            double compilerCpu,
             double receiverCpu,
             double producerCpu,
             List<String> failures) {
+
+        /** The JIT compiler's share of the path's CPU in this phase. */
+        double compilerShare() {
+            return pathCpu <= 0 ? 0 : compilerCpu / pathCpu;
+        }
 
         double perThousand(double cpuSeconds) {
             return stats.distinct() == 0 ? 0 : cpuSeconds * 1_000 / stats.distinct();
@@ -48,6 +54,7 @@ final class Phase {
         receiver.reset(number, records);
         long self = ProcessHandle.current().pid();
         double path0 = Processes.cpuSeconds(peer.cpuPids().get());
+        double compiler0 = Processes.compilerSeconds(peer.cpuPids().get());
         double receiver0 = Processes.cpuSeconds(receiverPid);
         double producer0 = Processes.cpuSeconds(self);
         long start = System.nanoTime();
@@ -55,6 +62,7 @@ final class Phase {
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         awaitDeliveries(peer.prefix(), expected);
         double pathCpu = Processes.cpuSeconds(peer.cpuPids().get()) - path0;
+        double compilerCpu = Processes.compilerSeconds(peer.cpuPids().get()) - compiler0;
         double receiverCpu = Processes.cpuSeconds(receiverPid) - receiver0;
         double producerCpu = Processes.cpuSeconds(self) - producer0;
         ReceiverClient.Stats stats = receiver.stats(peer.prefix());
@@ -82,10 +90,10 @@ final class Phase {
         double span = (stats.t90() - stats.t10()) / 1e9;
         double rate = span > 0.05 ? 0.8 * stats.distinct() / span : stats.distinct() / ((stats.last() - start) / 1e9);
         Result result = new Result(
-                phase, records, expected, stats, rate, sendSeconds, pathCpu, receiverCpu, producerCpu, failures);
+                phase, records, expected, stats, rate, sendSeconds, pathCpu, compilerCpu, receiverCpu, producerCpu, failures);
         Peers.say(
                 "%s %s: %,d of %,d deliveries, %,d duplicates, %,.0f deliveries/s, p50 %.2f ms, p99 %.2f ms, "
-                        + "CPU path %.2f s, receiver %.2f s, producer %.2f s%s",
+                        + "CPU path %.2f s (JIT compiler %.2f s), receiver %.2f s, producer %.2f s%s",
                 peer.name(),
                 phase,
                 stats.distinct(),
@@ -95,6 +103,7 @@ final class Phase {
                 stats.p50Micros() / 1e3,
                 stats.p99Micros() / 1e3,
                 pathCpu,
+                compilerCpu,
                 receiverCpu,
                 producerCpu,
                 failures.isEmpty() ? "" : " — FAILED: " + String.join("; ", failures));

@@ -66,13 +66,42 @@ final class Processes {
 
     /** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat. */
     static double cpuSeconds(long pid) {
+        return cpuSeconds(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** User + system seconds of a process or thread from its {@code stat} file. */
+    private static double cpuSeconds(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String line = Files.readString(stat);
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) TICKS;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the CPU time of " + pid, e);
+            throw new UncheckedIOException("cannot read the CPU time in " + stat, e);
         }
+    }
+
+    /**
+     * User + system seconds of the processes' JIT compiler threads (HotSpot's "C1/C2 CompilerThread", named
+     * {@code C1 CompilerThre} and {@code C2 CompilerThre} in /proc): how much of a JVM's CPU is still warming up.
+     */
+    static double compilerSeconds(List<Long> pids) {
+        double seconds = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).matches("C[12] CompilerThre\\w*\\s*")) {
+                            seconds += cpuSeconds(task.resolve("stat"));
+                        }
+                    } catch (IOException | UncheckedIOException gone) {
+                        // a compiler thread that ended meanwhile: HotSpot starts and stops them as the queue varies
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the threads of " + pid, e);
+            }
+        }
+        return seconds;
     }
 
     static double cpuSeconds(List<Long> pids) {

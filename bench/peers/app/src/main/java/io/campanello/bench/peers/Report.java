@@ -39,16 +39,17 @@ final class Report {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "Flat out: %,d deliveries per path, after warming up in rounds of %,d until its CPU per delivery "
-                        + "settled (the column 'warm-up'); paced: half the flat-out rate for %.0f s. "
-                        + "CPU: user + system seconds per 1,000 deliveries.%n%n",
+                "Flat out: %,d deliveries per path, after warming up in rounds of %,d until the JIT compiler took "
+                        + "under 5 %% of the path's CPU in a round (the column 'warm-up'); paced: half the flat-out rate "
+                        + "for %.0f s. CPU: user + system seconds per 1,000 deliveries; 'JIT': the compiler threads' "
+                        + "share of the path's CPU flat out.%n%n",
                 settings.records(),
                 settings.warmUp(),
                 settings.pacedSeconds());
-        System.out.println("| path | warm-up | deliveries/s | CPU s/1k: path | CPU s/1k: receiver "
+        System.out.println("| path | warm-up | deliveries/s | CPU s/1k: path | JIT | CPU s/1k: receiver "
                 + "| CPU s/1k: producer | p50 / p99 flat out | paced at | p50 / p99 paced "
                 + "| processes counted for the path | checks |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (PathResult r : results) {
             List<String> failures = r.failures();
             long delivered = r.phases().stream()
@@ -56,11 +57,12 @@ final class Report {
                     .sum();
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %,d | %,.0f | %.3f | %.3f | %.3f | %s / %s | %,.0f/s | %s / %s | %s | %s |%n",
+                    "| %s | %,d | %,.0f | %.3f | %.0f %% | %.3f | %.3f | %s / %s | %,.0f/s | %s / %s | %s | %s |%n",
                     r.peer().name(),
                     r.warmUpDeliveries(),
                     r.full().deliveriesPerSecond(),
                     r.full().perThousand(r.full().pathCpu()),
+                    100 * r.full().compilerShare(),
                     r.full().perThousand(r.full().receiverCpu()),
                     r.full().perThousand(r.full().producerCpu()),
                     millis(r.full().stats().p50Micros()),

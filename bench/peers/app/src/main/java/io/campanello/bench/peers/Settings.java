@@ -37,7 +37,7 @@ record Settings(
                 List.of(System.getProperty("bench.paths", "raw,naive,connect,source,fanout").split(",")),
                 Long.getLong("bench.records", 50_000),
                 Long.getLong("bench.warmup", 10_000),
-                Integer.getInteger("bench.warmupRounds", 8),
+                Integer.getInteger("bench.warmupRounds", 12),
                 Long.getLong("bench.receiverWarmup", 20_000),
                 Double.parseDouble(System.getProperty("bench.pacedSeconds", "20")),
                 Integer.getInteger("bench.partitions", 6),

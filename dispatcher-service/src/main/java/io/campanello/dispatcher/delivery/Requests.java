@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,22 +46,17 @@ class Requests {
         Payloads.Body body = payloads.of(task.getEvent(), subscription.getPayloadFormat());
         long timestamp = now.getEpochSecond();
         Opened open = opened(subscription);
-        StringBuilder signatures = new StringBuilder();
-        for (Signer signer : open.signers()) {
-            if (signsAt(signer.sealed(), now)) {
-                if (!signatures.isEmpty()) {
-                    signatures.append(' ');
-                }
-                signatures.append(signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()));
-            }
-        }
+        String signatures = open.signers().stream()
+                .filter(signer -> signsAt(signer.sealed(), now))
+                .map(signer -> signer.webhook().sign(task.getDeliveryId(), timestamp, body.bytes()))
+                .collect(Collectors.joining(" "));
         Map<String, String> headers = new LinkedHashMap<>(open.headers());
         headers.put("content-type", body.contentType());
         headers.put("content-length", Integer.toString(body.bytes().length));
         headers.put("user-agent", USER_AGENT);
         headers.put(WebhookHeaders.ID, task.getDeliveryId());
         headers.put(WebhookHeaders.TIMESTAMP, Long.toString(timestamp));
-        headers.put(WebhookHeaders.SIGNATURE, signatures.toString());
+        headers.put(WebhookHeaders.SIGNATURE, signatures);
         Duration timeout = subscription.getTimeoutMillis() != null
                 ? Duration.ofMillis(subscription.getTimeoutMillis())
                 : defaultTimeout;

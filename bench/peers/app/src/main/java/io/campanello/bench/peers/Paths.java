@@ -48,7 +48,6 @@ final class Paths {
                 1,
                 new Load.Http(receiver.url("/raw"), Events.ORDER_TYPE, null, settings.httpConcurrency()),
                 () -> List.of(self),
-                false,
                 () -> {});
     }
 
@@ -82,7 +81,6 @@ final class Paths {
                 1,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.NAIVE_TOPIC),
                 () -> List.of(listener.pid(), stack.standalonePid),
-                true,
                 () -> processes.stop(listener));
     }
 
@@ -145,7 +143,6 @@ final class Paths {
                 1,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.CONNECT_TOPIC),
                 () -> List.of(connect.pid(), stack.standalonePid),
-                true,
                 () -> processes.stop(connect));
     }
 
@@ -163,7 +160,6 @@ final class Paths {
                 subscriptions,
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.SOURCE_TOPIC),
                 () -> List.of(stack.standalonePid),
-                false,
                 () -> {});
     }
 
@@ -185,7 +181,6 @@ final class Paths {
                         Stack.API_KEY,
                         settings.httpConcurrency()),
                 () -> List.of(stack.standalonePid),
-                false,
                 () -> {});
     }
 }

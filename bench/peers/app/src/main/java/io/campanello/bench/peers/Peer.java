@@ -9,9 +9,6 @@ import java.util.function.Supplier;
  * and how to stop what it started.
  *
  * @param cpuPids the path's processes (for the Kafka paths, with the JVM hosting the broker)
- * @param atLeastOnce a peer that promises no more than at least once (it retries a request or a batch it is unsure
- *     of, and has no idempotency of its own): its duplicates are counted and shown, not a failed check. A path that
- *     is not (raw, Campanello's) fails the run with a single duplicate: no fault is injected here.
  */
 record Peer(
         String name,
@@ -22,5 +19,4 @@ record Peer(
         int fanOut,
         Load load,
         Supplier<List<Long>> cpuPids,
-        boolean atLeastOnce,
         Runnable stop) {}

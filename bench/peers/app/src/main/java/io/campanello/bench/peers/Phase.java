@@ -73,7 +73,7 @@ final class Phase {
         if (stats.distinct() < expected) {
             failures.add((expected - stats.distinct()) + " of " + expected + " deliveries missing");
         }
-        if (stats.duplicates() > 0 && !peer.atLeastOnce()) {
+        if (stats.duplicates() > 0) {
             failures.add(stats.duplicates() + " duplicate deliveries");
         }
         if (stats.unreadable() > 0) {

@@ -2,6 +2,8 @@ package io.campanello.subscription.filter;
 
 import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationListener;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -13,14 +15,32 @@ import java.util.function.LongSupplier;
  * steps that follow walk it: {@code data.s.matches(...)} over a 200 KiB string costs about 200. Past
  * {@code maxCost} units or {@code maxTime} the evaluation is cut.
  *
+ * <p>The time is read on the wall clock after every step (a cheap read); an evaluation past {@code maxTime} there
+ * is run once more with the time read on its thread's CPU clock, and cut only if it goes past {@code maxTime} again.
+ * So a pause of the whole process (garbage collection, a machine too busy to give the matcher a core) never cuts a
+ * cheap filter, which would mean "no match" for an event that matches; a filter that really is slow costs at most
+ * twice its time before it is cut.
+ *
  * @param maxCost the most units one evaluation may use
  * @param maxTime the longest one evaluation may run, checked after every step (a backstop for slow single steps)
- * @param nanoTime the clock the time is read from
+ * @param nanoTime the wall clock the time is read from first
+ * @param cpuTime the clock of the evaluating thread's CPU time, read when the wall clock said the time was up
  */
-public record EvaluationBudget(long maxCost, Duration maxTime, LongSupplier nanoTime) {
+public record EvaluationBudget(long maxCost, Duration maxTime, LongSupplier nanoTime, LongSupplier cpuTime) {
 
     /** The matcher's default: 2,000 units (about 2 MiB of strings walked) and 50 ms. */
     public static final EvaluationBudget DEFAULT = new EvaluationBudget(2_000, Duration.ofMillis(50), System::nanoTime);
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** A budget whose second look at the time is the current thread's CPU time (the wall clock where there is none). */
+    public EvaluationBudget(long maxCost, Duration maxTime, LongSupplier nanoTime) {
+        this(maxCost, maxTime, nanoTime, EvaluationBudget::currentThreadCpuTime);
+    }
+
+    private static long currentThreadCpuTime() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
 
     /** Why an evaluation was cut: the tag of {@code campanello.matcher.filter.cut}. */
     public enum Reason {
@@ -30,23 +50,35 @@ public record EvaluationBudget(long maxCost, Duration maxTime, LongSupplier nano
         TIME
     }
 
+    /** A meter on the wall clock: the first evaluation. */
     Meter start() {
-        return new Meter();
+        return new Meter(nanoTime);
+    }
+
+    /** A meter on the thread's CPU clock: the evaluation again, after the wall clock said its time was up. */
+    Meter startOnCpuClock() {
+        return new Meter(cpuTime);
     }
 
     /** Follows one evaluation; once over the budget it stops it at the next step. */
     final class Meter implements CelEvaluationListener {
 
-        private final long deadline = nanoTime.getAsLong() + maxTime.toNanos();
+        private final LongSupplier clock;
+        private final long deadline;
         private long cost;
         private Reason exceeded;
+
+        private Meter(LongSupplier clock) {
+            this.clock = clock;
+            this.deadline = clock.getAsLong() + maxTime.toNanos();
+        }
 
         @Override
         public void callback(CelExpr expr, Object result) {
             cost += 1 + size(result);
             if (exceeded == null && cost > maxCost) {
                 exceeded = Reason.COST;
-            } else if (exceeded == null && nanoTime.getAsLong() - deadline > 0) {
+            } else if (exceeded == null && clock.getAsLong() - deadline > 0) {
                 exceeded = Reason.TIME;
             }
             if (exceeded != null) {

@@ -135,14 +135,30 @@ class EventFilterTest {
 
     @Test
     void cutsAnEvaluationThatRunsPastItsTime() throws Exception {
+        // Each step takes a millisecond, on the wall clock and of the thread's CPU time alike.
         long[] now = {0};
-        EvaluationBudget budget = new EvaluationBudget(Long.MAX_VALUE, Duration.ofMillis(5), () -> now[0] += 1_000_000);
+        EvaluationBudget budget = new EvaluationBudget(
+                Long.MAX_VALUE, Duration.ofMillis(5), () -> now[0] += 1_000_000, () -> now[0] += 1_000_000);
         EventFilter filter = EventFilter.compile(PathologicalFilters.balancedOr("data.currency == 'USD'"));
 
         assertThatThrownBy(() -> filter.matches(EventFilter.variables(event(DATA), JSON), budget))
                 .isInstanceOfSatisfying(
                         EventFilter.FilterCutException.class,
                         cut -> assertThat(cut.reason()).isEqualTo(EvaluationBudget.Reason.TIME));
+    }
+
+    @Test
+    void aPauseOfTheProcessDoesNotCutACheapFilter() throws Exception {
+        // The wall clock jumps a second during the evaluation (a garbage collection, no core free), while the thread
+        // itself used almost no CPU: the event still matches.
+        long[] wall = {0};
+        long[] cpu = {0};
+        EvaluationBudget budget = new EvaluationBudget(
+                Long.MAX_VALUE, Duration.ofMillis(50), () -> wall[0] += 1_000_000_000, () -> cpu[0] += 1_000);
+        EventFilter filter = EventFilter.compile("data.currency == 'EUR' && data.amount > 100");
+
+        assertThat(filter.matches(EventFilter.variables(event(DATA), JSON), budget))
+                .isTrue();
     }
 
     @Test

@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param purgeInterval how often deliveries past the retention are removed
  * @param blockCache RocksDB block cache shared by every store of this instance (index and filter blocks included)
  * @param writeBuffers RocksDB write buffers (memtables) of every store together, counted against the block cache
+ * @param recordCache Kafka Streams' cache in front of the deliveries store: the writes of one delivery within a commit
+ *     interval (its task, then its attempt a few milliseconds later) reach RocksDB and the changelog once
  * @param maxScan index entries one page or one statistics call looks at, at most: a filter that matches few
  *     deliveries answers a short page with a cursor to go on, instead of scanning the whole history
  */
@@ -37,4 +39,5 @@ public record HistoryProperties(
         @DefaultValue("1m") Duration purgeInterval,
         @DefaultValue("64MB") DataSize blockCache,
         @DefaultValue("16MB") DataSize writeBuffers,
+        @DefaultValue("16MB") DataSize recordCache,
         @Min(100) @DefaultValue("20000") int maxScan) {}

@@ -70,6 +70,8 @@ class MatcherStreams implements SmartLifecycle {
                 Integer.valueOf(properties.replicationFactor() > 0 ? properties.replicationFactor() : -1));
         config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
+        // Each task reads one partition of webhooks.events: there are no inputs to line up by timestamp.
+        config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         config.put(
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,

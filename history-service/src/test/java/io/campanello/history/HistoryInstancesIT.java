@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.campanello.history.record.HistoryStreams;
+import io.campanello.kafka.SubscriptionPartition;
 import io.campanello.schemas.AvroSerializer;
 import io.campanello.schemas.Ids;
 import io.campanello.schemas.Topics;
@@ -23,9 +24,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -43,9 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The history on a real broker: two instances each answer for the whole history (asking each other for what they do
  * not hold), and an instance that lost its disk rebuilds its stores from the changelog topics.
  */
-@EmbeddedKafka(partitions = 4)
+@EmbeddedKafka(partitions = HistoryInstancesIT.PARTITIONS)
 class HistoryInstancesIT {
 
+    static final int PARTITIONS = 4;
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String KEY = "cmp_history_test";
     private static final String OTHER_KEY = "cmp_history_other";
@@ -145,12 +152,74 @@ class HistoryInstancesIT {
                 .isEqualTo(task.getEvent().getId());
     }
 
+    @Test
+    void attemptsInTheirSubscriptionsPartitionAreReadInPlaceAndOthersAreReKeyed(EmbeddedKafkaBroker broker)
+            throws Exception {
+        ConfigurableApplicationContext only = start(broker, "placed");
+        await().atMost(WAIT).until(() -> only.getBean(HistoryStreams.class).state() == KafkaStreams.State.RUNNING);
+        long rewrittenBefore = rewritten(broker);
+        List<DeliveryTask> tasks = new ArrayList<>();
+        try (KafkaProducer<String, SpecificRecord> producer = producer(broker)) {
+            for (int i = 0; i < 4; i++) {
+                String subscription = Ids.newSubscriptionId();
+                int home = SubscriptionPartition.of(subscription, PARTITIONS);
+                DeliveryTask task = task(subscription);
+                tasks.add(task);
+                producer.send(new ProducerRecord<>(Topics.DELIVERIES, subscription, task));
+                // The first attempt where the dispatcher writes it; the second in another partition, as a dispatcher
+                // of an earlier version (keyed by delivery id, placed by that key) could have written it.
+                producer.send(new ProducerRecord<>(
+                        Topics.ATTEMPTS, home, task.getDeliveryId(), attempt(task, 1, AttemptOutcome.RETRYABLE)));
+                producer.send(new ProducerRecord<>(
+                        Topics.ATTEMPTS,
+                        (home + 1) % PARTITIONS,
+                        task.getDeliveryId(),
+                        attempt(task, 2, AttemptOutcome.DELIVERED)));
+            }
+        }
+
+        int port = port(only);
+        for (DeliveryTask task : tasks) {
+            await("both attempts of " + task.getDeliveryId())
+                    .atMost(WAIT)
+                    .until(() -> deliveredCount(port, task.getSubscriptionId()) == 1);
+            JsonNode detail = get(port, "/v1/deliveries/" + task.getDeliveryId(), KEY);
+            assertThat(detail.get("attempts"))
+                    .extracting(a -> a.get("outcome").stringValue())
+                    .containsExactly("retryable", "delivered");
+        }
+        assertThat(rewritten(broker) - rewrittenBefore)
+                .as("attempts written again through the history's repartition topic: only those out of place")
+                .isEqualTo(tasks.size());
+    }
+
+    /** Records the history wrote to its repartition topic so far (this class's tests share the broker). */
+    private static long rewritten(EmbeddedKafkaBroker broker) throws Exception {
+        String topic = "campanello-history-attempts-by-subscription-repartition";
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
+        }
+    }
+
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker, String name) {
         ConfigurableApplicationContext context = HistoryApplication.application()
                 .run(
                         "--server.port=0",
                         "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                        "--campanello.kafka.partitions=4",
+                        "--campanello.kafka.partitions=" + PARTITIONS,
                         "--campanello.api.key=" + KEY,
                         "--campanello.api.keys=other=" + OTHER_KEY,
                         "--campanello.history.state-dir=" + stateDirs.resolve(name),

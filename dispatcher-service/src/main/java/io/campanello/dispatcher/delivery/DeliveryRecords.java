@@ -2,6 +2,7 @@ package io.campanello.dispatcher.delivery;
 
 import io.campanello.kafka.CampanelloKafkaProperties;
 import io.campanello.kafka.RetrySchedule;
+import io.campanello.kafka.SubscriptionPartition;
 import io.campanello.schemas.KafkaHeaders;
 import io.campanello.schemas.v1.AttemptOutcome;
 import io.campanello.schemas.v1.DeadLetter;
@@ -100,7 +101,11 @@ class DeliveryRecords {
         if (outcome == AttemptOutcome.DELIVERED && !task.getTest()) {
             latency.record(Duration.between(task.getEvent().getReceivedAt(), clock.instant()));
         }
-        return kafka.send(topics.attempts(), task.getDeliveryId(), attempt);
+        // Keyed by delivery id, in the partition of the subscription: beside its deliveries, so the history reads
+        // them together without re-keying them through a topic of its own.
+        int partition = SubscriptionPartition.of(
+                task.getSubscriptionId(), kafka.partitionsFor(topics.attempts()).size());
+        return kafka.send(topics.attempts(), partition, task.getDeliveryId(), attempt);
     }
 
     /**

@@ -6,11 +6,17 @@ import io.campanello.schemas.AvroSerializer;
 import io.campanello.schemas.v1.DeliveryAttempt;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,6 +32,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -39,7 +46,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the history as a Kafka Streams application: webhooks.deliveries, .redeliveries, .parked and .dlq (key =
- * subscription id) and webhooks.attempts (key = delivery id, re-keyed by subscription) → {@link HistoryProcessor}.
+ * subscription id) and webhooks.attempts (key = delivery id, in its subscription's partition; re-keyed by subscription
+ * when not, {@link AttemptPlacement}) → {@link HistoryProcessor}.
  * Everything of one subscription lands in one partition, so its log is read from one instance; which one is told by
  * Kafka Streams' metadata ({@code application.server}).
  */
@@ -55,8 +63,13 @@ public class HistoryStreams implements SmartLifecycle {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final HistoryProperties history;
     private final Environment environment;
+    private final Map<String, Object> adminConfig;
+    private final String attemptsTopic;
+    private final String deliveriesTopic;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
+    /** The partition count of webhooks.attempts and webhooks.deliveries, or 0 while unknown or when they differ. */
+    private volatile int coPartitions;
 
     HistoryStreams(
             KafkaProperties kafka,
@@ -65,6 +78,9 @@ public class HistoryStreams implements SmartLifecycle {
             Environment environment) {
         this.history = history;
         this.environment = environment;
+        this.adminConfig = kafka.buildAdminProperties();
+        this.attemptsTopic = properties.topics().attempts();
+        this.deliveriesTopic = properties.topics().deliveries();
         config.putAll(kafka.buildStreamsProperties());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         config.put(StreamsConfig.STATE_DIR_CONFIG, history.stateDir().toString());
@@ -111,13 +127,19 @@ public class HistoryStreams implements SmartLifecycle {
         KStream<String, SpecificRecord> attempts = builder.stream(
                         topics.attempts(), Consumed.with(Serdes.String(), avro))
                 .filter((key, value) -> value instanceof DeliveryAttempt)
+                .process(() -> new AttemptPlacement(() -> coPartitions), Named.as("attempt-placement"));
+        KStream<String, SpecificRecord> inPlace =
+                attempts.filter((key, value) -> true, Named.as(AttemptPlacement.IN_PLACE));
+        KStream<String, SpecificRecord> moved = attempts.filter(
+                        (key, value) -> true, Named.as(AttemptPlacement.ELSEWHERE))
                 .selectKey((key, value) -> ((DeliveryAttempt) value).getSubscriptionId())
                 .repartition(Repartitioned.with(Serdes.String(), avro).withName("attempts-by-subscription"));
         builder.stream(
                         List.of(topics.deliveries(), topics.redeliveries(), topics.parked(), topics.dlq()),
                         Consumed.with(Serdes.String(), avro))
                 .filter((key, value) -> value != null)
-                .merge(attempts)
+                .merge(inPlace)
+                .merge(moved)
                 .process(
                         () -> new HistoryProcessor(histories, topics, history.retention(), history.purgeInterval()),
                         HistoryProcessor.RECORDS,
@@ -132,6 +154,7 @@ public class HistoryStreams implements SmartLifecycle {
 
     @Override
     public void start() {
+        coPartitions = coPartitions();
         self = HostInfo.buildFromEndpoint(address());
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         streams = new KafkaStreams(builder.build(), config);
@@ -140,6 +163,41 @@ public class HistoryStreams implements SmartLifecycle {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+    }
+
+    /**
+     * The partition count of webhooks.attempts if webhooks.deliveries has the same: then an attempt the dispatcher
+     * wrote to its subscription's partition is read in place. Otherwise (or when the topics cannot be described) 0,
+     * and every attempt is re-keyed through the repartition topic, as before the dispatcher placed them.
+     */
+    private int coPartitions() {
+        try (Admin admin = Admin.create(adminConfig)) {
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(attemptsTopic, deliveriesTopic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            int attempts = topics.get(attemptsTopic).partitions().size();
+            int deliveries = topics.get(deliveriesTopic).partitions().size();
+            if (attempts != deliveries) {
+                log.warn(
+                        "{} has {} partitions and {} has {}: every attempt is re-keyed through a repartition topic",
+                        attemptsTopic,
+                        attempts,
+                        deliveriesTopic,
+                        deliveries);
+                return 0;
+            }
+            return attempts;
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn(
+                    "cannot describe {} and {}: every attempt is re-keyed through a repartition topic",
+                    attemptsTopic,
+                    deliveriesTopic,
+                    e);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     private String address() {

@@ -20,7 +20,10 @@
 # (requests in flight of the raw client and of the posters to /v1/events, 64), BENCH_CONNECT_POOL (the sink's
 # thread pool and OkHttp dispatcher limits, 64), BENCH_STALL (seconds without progress before a phase gives up,
 # 30), BENCH_PHASE_LIMIT (seconds a phase may take at most, 600), BENCH_SKIP_BUILD=1 (use what is built),
-# BENCH_STANDALONE_OPTS (extra JVM options for the standalone, e.g. -XX:StartFlightRecording=... to profile it).
+# BENCH_STANDALONE_OPTS (extra JVM options for the standalone, e.g. -XX:StartFlightRecording=... to profile it),
+# BENCH_SOURCE_FANOUT=n (n subscriptions on the source path's type: n deliveries per record),
+# BENCH_SOURCE_ENDPOINTS=n (the source path's records split over n event types, one subscription on each:
+# one delivery per record, as with one subscription).
 # Needs the standalone's ports (8080-8085, 8090, 9092-9093) and 18083 (Connect's REST) free; Linux (/proc).
 # Builds (the standalone jar, and bench/peers/, a Maven project outside the main reactor) and measures under
 # /tmp/campanello-mvn.lock, so it never shares the CPU with a build. Logs of every process: the printed work folder.
@@ -48,7 +51,7 @@ flock "$lock" java -Xmx1g -cp "$app/peers-app-0.1.0-SNAPSHOT.jar:$app/lib/*" \
   -Dbench.workerClassPath="$root/bench/peers/connect-worker/target/lib/*" \
   -Dbench.pluginPath="$root/bench/peers/connect-plugin/target/plugin" \
   -Dbench.standaloneJar="$root/standalone/target/campanello-standalone.jar" \
-  -Dbench.sourceFanOut="${BENCH_SOURCE_FANOUT:-1}" \
+  -Dbench.sourceFanOut="${BENCH_SOURCE_FANOUT:-1}" -Dbench.sourceEndpoints="${BENCH_SOURCE_ENDPOINTS:-1}" \
   -Dbench.standaloneOptions="${BENCH_STANDALONE_OPTS:-}" \
   -Dbench.work="$work" \
   io.campanello.bench.peers.Peers 2>"$work/producer.log" | tee "$work/peers.md"

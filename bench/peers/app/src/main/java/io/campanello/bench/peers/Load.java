@@ -39,14 +39,23 @@ interface Load extends AutoCloseable {
         }
     }
 
-    /** Produces the events to a Kafka topic (acks=all, idempotent, linger 5 ms), keyed by subject. */
+    /**
+     * Produces the events to a Kafka topic (acks=all, idempotent, linger 5 ms), keyed by subject; with {@code types}
+     * n > 1 record i has the type {@code bench.order.<i % n>}.
+     */
     final class Kafka implements Load {
 
         private final KafkaProducer<String, String> producer;
         private final String topic;
+        private final int types;
 
         Kafka(String bootstrapServers, String topic) {
+            this(bootstrapServers, topic, 1);
+        }
+
+        Kafka(String bootstrapServers, String topic, int types) {
             this.topic = topic;
+            this.types = types;
             this.producer = new KafkaProducer<>(
                     Map.of(
                             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -62,7 +71,8 @@ interface Load extends AutoCloseable {
             long start = System.nanoTime();
             for (long i = 0; i < records; i++) {
                 pace(start, i, perSecond);
-                String value = Events.json(Events.ORDER_TYPE, phase, i, System.nanoTime());
+                String type = types > 1 ? Events.ORDER_TYPE + "." + (i % types) : Events.ORDER_TYPE;
+                String value = Events.json(type, phase, i, System.nanoTime());
                 producer.send(new ProducerRecord<>(topic, "order-" + i, value), (metadata, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();

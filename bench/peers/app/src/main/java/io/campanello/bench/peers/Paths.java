@@ -146,19 +146,31 @@ final class Paths {
                 () -> processes.stop(connect));
     }
 
+    /**
+     * {@code bench.sourceFanOut} subscriptions on the type (each record to all of them), or with
+     * {@code bench.sourceEndpoints} n the records split over n types and n subscriptions, one on each (each record to
+     * one of them): one busy endpoint beside many small ones, the same deliveries in total.
+     */
     private Peer source() {
-        int subscriptions = Integer.getInteger("bench.sourceFanOut", 1);
-        for (int i = 0; i < subscriptions; i++) {
-            stack.subscribe(Events.ORDER_TYPE, receiver.url("/source/" + i));
+        int fanOut = Integer.getInteger("bench.sourceFanOut", 1);
+        int split = Integer.getInteger("bench.sourceEndpoints", 1);
+        if (fanOut > 1 && split > 1) {
+            throw new IllegalArgumentException("BENCH_SOURCE_FANOUT and BENCH_SOURCE_ENDPOINTS do not go together");
+        }
+        int endpoints = Math.max(fanOut, split);
+        for (int i = 0; i < endpoints; i++) {
+            String type = split > 1 ? Events.ORDER_TYPE + "." + i : Events.ORDER_TYPE;
+            stack.subscribe(type, receiver.url("/source/" + i));
         }
         return new Peer(
                 "source",
-                "Campanello standalone, source topic " + Stack.SOURCE_TOPIC + ", " + subscriptions + " subscription(s)",
+                "Campanello standalone, source topic " + Stack.SOURCE_TOPIC + ", " + endpoints + " subscription(s)"
+                        + (split > 1 ? ", each on one of " + split + " types (each record to one of them)" : ""),
                 "standalone JVM (broker + Campanello)",
                 "/source/",
-                subscriptions,
-                subscriptions,
-                new Load.Kafka(Stack.BOOTSTRAP, Stack.SOURCE_TOPIC),
+                endpoints,
+                fanOut,
+                new Load.Kafka(Stack.BOOTSTRAP, Stack.SOURCE_TOPIC, split),
                 () -> List.of(stack.standalonePid),
                 () -> {});
     }

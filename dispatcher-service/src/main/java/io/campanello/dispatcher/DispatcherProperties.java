@@ -34,7 +34,7 @@ public record DispatcherProperties(
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("15s") Duration responseTimeout,
         @DefaultValue("410") Set<Integer> permanentStatuses,
-        @Min(1) @DefaultValue("5000") int maxInFlight,
+        @Min(1) @DefaultValue("1000") int maxInFlight,
         @Valid @DefaultValue EndpointLimits endpoint,
         @Valid @DefaultValue Circuit circuit,
         @Valid @DefaultValue Health health,
@@ -56,16 +56,12 @@ public record DispatcherProperties(
      * @param keepsUpWithin a full endpoint that answers without failures and would serve its whole queue within this
      *     time at its recent pace is busy, not slow: the consumer holds the next delivery back in Kafka (its partition
      *     pauses for a moment) instead of sending it to the retry path; 0 turns this off
-     * @param busyQueue deliveries that may wait for an endpoint that keeps up (judged against {@code queue}); a busy
-     *     endpoint so has enough work at hand to keep its slots full between two reads of its partition; not below
-     *     {@code queue}
      */
     public record EndpointLimits(
             @Min(1) @DefaultValue("20") int concurrency,
             @Min(0) @DefaultValue("200") int queue,
             @DefaultValue("2s") Duration busyDelay,
-            @DefaultValue("1s") Duration keepsUpWithin,
-            @Min(0) @DefaultValue("1000") int busyQueue) {}
+            @DefaultValue("1s") Duration keepsUpWithin) {}
 
     /**
      * @param failures consecutive failed attempts that open an endpoint's circuit; while open, its deliveries go

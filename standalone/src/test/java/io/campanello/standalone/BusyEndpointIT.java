@@ -39,8 +39,8 @@ class BusyEndpointIT {
         TestStandalones.Started started = TestStandalones.start(TestStandalones.settings(
                 dataDir,
                 // 2 slots and 5 waiting at 200 ms an answer: a full queue drains in 600 ms, within keeps-up-within
-                // (1s); no deeper queue for it, so that its backlog is held back in Kafka.
-                List.of("--campanello.dispatcher.endpoint.queue=5", "--campanello.dispatcher.endpoint.busy-queue=5")));
+                // (1s).
+                List.of("--campanello.dispatcher.endpoint.queue=5")));
         standalone = started.standalone();
         settings = started.settings();
         api = new Api(TestStandalones.API_KEY);

@@ -116,7 +116,7 @@ final class Endpoint {
     }
 
     /**
-     * Queues a delivery for a slot; empty when the endpoint is {@link #full()} — all its slots taken and its queue too — unless
+     * Queues a delivery for a slot; empty when the endpoint is full — all its slots taken and its queue too — unless
      * {@code inOrder}: parked deliveries handed back in order always wait here. The future completes when the
      * delivery's turn comes. A {@code probe} (a replayed delivery: an operator says the endpoint works again) that finds the
      * circuit open half-opens it, so the delivery is sent at once as the probe instead of waiting for the cool-down.
@@ -128,27 +128,15 @@ final class Endpoint {
             if (probe) {
                 probeNow();
             }
-            if (!inOrder && full()) {
+            if (!inOrder
+                    && sending + waiting.size()
+                            >= concurrency + properties.endpoint().queue()) {
                 return Optional.empty();
             }
             waiting.addLast(turn);
         }
         pump();
         return Optional.of(turn);
-    }
-
-    /**
-     * All slots taken and the queue full: {@code queue} deep, or {@code busy-queue} for an endpoint that keeps up (so
-     * that one busy endpoint has as much work at hand as many small ones together). Called holding the lock.
-     */
-    private boolean full() {
-        int taken = sending + waiting.size();
-        if (taken < concurrency + properties.endpoint().queue()) {
-            return false;
-        }
-        int busyLimit = concurrency
-                + Math.max(properties.endpoint().queue(), properties.endpoint().busyQueue());
-        return taken >= busyLimit || !keepsUp();
     }
 
     /**

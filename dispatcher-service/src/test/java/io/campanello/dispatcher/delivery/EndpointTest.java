@@ -93,30 +93,6 @@ class EndpointTest {
     }
 
     @Test
-    void anEndpointThatKeepsUpQueuesUpToItsBusyQueueASlowOneOnlyUpToItsQueue() {
-        var now = new AtomicLong();
-        DispatcherProperties settings = settings(2, 4, 20, 5, Duration.ofSeconds(30), Duration.ofMillis(250));
-        Subscription subscription = subscription(null, null);
-
-        Endpoint fast = endpoint(settings, null, now::get);
-        attempt(fast, subscription, OK, T0);
-        fill(fast, subscription, 2 + 20);
-        assertThat(fast.offer(subscription, false))
-                .as("3 ms an answer: it keeps up, so 20 may wait, not only 4")
-                .isEmpty();
-        assertThat(fast.waiting()).isEqualTo(20);
-
-        Endpoint slow = endpoint(settings, null, now::get);
-        assertThat(slow.offer(subscription, false).orElseThrow()).isCompletedWithValue(Endpoint.Turn.SEND);
-        slow.finished(subscription, OK, Duration.ofMillis(400), T0);
-        fill(slow, subscription, 2 + 4);
-        assertThat(slow.offer(subscription, false))
-                .as("400 ms an answer: slow, so its queue stays 4 deep")
-                .isEmpty();
-        assertThat(slow.waiting()).isEqualTo(4);
-    }
-
-    @Test
     void aFullEndpointThatAnswersSlowlyForItsQueueDoesNotKeepUp() {
         var now = new AtomicLong();
         Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(250)), null, now::get);
@@ -403,18 +379,12 @@ class EndpointTest {
 
     private static DispatcherProperties settings(
             int concurrency, int queue, int circuitFailures, Duration coolDown, Duration keepsUpWithin) {
-        return settings(concurrency, queue, queue, circuitFailures, coolDown, keepsUpWithin);
-    }
-
-    private static DispatcherProperties settings(
-            int concurrency, int queue, int busyQueue, int circuitFailures, Duration coolDown, Duration keepsUpWithin) {
         return new DispatcherProperties(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(15),
                 Set.of(410),
                 1000,
-                new DispatcherProperties.EndpointLimits(
-                        concurrency, queue, Duration.ofSeconds(2), keepsUpWithin, busyQueue),
+                new DispatcherProperties.EndpointLimits(concurrency, queue, Duration.ofSeconds(2), keepsUpWithin),
                 new DispatcherProperties.Circuit(circuitFailures, coolDown),
                 new DispatcherProperties.Health(3, Duration.ofDays(5)),
                 Duration.ofSeconds(20),

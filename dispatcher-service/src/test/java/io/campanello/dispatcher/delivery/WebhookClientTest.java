@@ -204,7 +204,7 @@ class WebhookClientTest {
                 Duration.ofSeconds(5),
                 Set.of(410),
                 1000,
-                new DispatcherProperties.EndpointLimits(20, 200, Duration.ofSeconds(2), Duration.ofMillis(250), 1000),
+                new DispatcherProperties.EndpointLimits(20, 200, Duration.ofSeconds(2), Duration.ofMillis(250)),
                 new DispatcherProperties.Circuit(5, Duration.ofSeconds(30)),
                 new DispatcherProperties.Health(20, Duration.ofDays(5)),
                 Duration.ofSeconds(20),

@@ -54,7 +54,8 @@ public record DispatcherProperties(
      * @param busyDelay how long a delivery that found its endpoint full and slow waits on the retry path (± 20 %); it
      *     costs no attempt
      * @param keepsUpWithin a full endpoint that answers without failures and would serve its whole queue within this
-     *     time at its recent pace is busy, not slow: the consumer holds the next delivery back in Kafka (its partition
+     *     time at its recent pace (a queue's worth of successes in about the last half of it, or by its own answer
+     *     times and its slots) is busy, not slow: the consumer holds the next delivery back in Kafka (its partition
      *     pauses for a moment) instead of sending it to the retry path; 0 turns this off
      */
     public record EndpointLimits(

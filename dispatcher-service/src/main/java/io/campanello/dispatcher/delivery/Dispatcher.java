@@ -150,9 +150,11 @@ class Dispatcher {
         return response.handle((attempted, error) -> {
                     Instant now = clock.instant();
                     WebhookClient.Attempted result = error == null ? attempted : WebhookClient.Attempted.failed(error);
-                    EndpointHealth changed = endpoint == null
-                            ? null
-                            : endpoint.finished(subscription, result.outcome(), Duration.between(started, now), now);
+                    // The endpoint is judged on its own answer time when known: this instance's work on the
+                    // request (and its waits for a core) is not the endpoint's slowness.
+                    Duration took = result.answeredIn() != null ? result.answeredIn() : Duration.between(started, now);
+                    EndpointHealth changed =
+                            endpoint == null ? null : endpoint.finished(subscription, result.outcome(), took, now);
                     return attempted(task, subscription, result, started, changed);
                 })
                 .thenCompose(written -> written);

@@ -63,6 +63,14 @@ final class Endpoint {
     private long busySince;
 
     private double answerNanos = -1;
+
+    /**
+     * Successes counted with exponential decay over half of {@code keeps-up-within} (at a steady pace: about the
+     * successes of its last half), and when that count was last brought up to date (System.nanoTime).
+     */
+    private double recentSuccesses;
+
+    private long recentSuccessesAt;
     /** When the circuit last opened (System.nanoTime), to tell deferred deliveries when it probes again. */
     private long openedAt;
     /** The subscription's tenant, and what the last request came to: for webhooks.endpoint-status. */
@@ -142,9 +150,12 @@ final class Endpoint {
     /**
      * Whether the endpoint drains its full queue within {@code keeps-up-within} at its recent pace: it answers without
      * failures, its circuit is closed, its requests in flight are not stuck (a success, or the start of the current
-     * busy spell, within that time) and its slots, answer time and rate limit serve a queue's worth that fast. A full
-     * endpoint that keeps up is busy, not slow: its deliveries are held back in Kafka rather than sent to the retry
-     * path.
+     * busy spell, within that time), its rate limit allows a queue's worth that fast, and it either did serve a queue's
+     * worth of successes in about the last half of that time or, by its recent answer times and its slots, would.
+     * The served count comes first because it holds through a pause of this process (garbage collection, the JIT, a
+     * machine without a free core): the requests in flight then all come back late at once and their answer times
+     * alone would call the endpoint slow. A full endpoint that keeps up is busy, not slow: its deliveries are held back
+     * in Kafka rather than sent to the retry path.
      */
     synchronized boolean keepsUp() {
         long within = properties.endpoint().keepsUpWithin().toNanos();
@@ -161,7 +172,17 @@ final class Endpoint {
         if (rate != null && queued / rate > within / 1e9) {
             return false;
         }
-        return answerNanos < 0 || queued * answerNanos / concurrency <= within;
+        return recentSuccesses(now) >= queued || answerNanos < 0 || queued * answerNanos / concurrency <= within;
+    }
+
+    /** The decayed count of successes brought up to {@code now}. */
+    private double recentSuccesses(long now) {
+        double halfWithin = properties.endpoint().keepsUpWithin().toNanos() / 2.0;
+        if (recentSuccesses > 0 && halfWithin > 0) {
+            recentSuccesses *= Math.exp(-Math.max(0, now - recentSuccessesAt) / halfWithin);
+        }
+        recentSuccessesAt = now;
+        return recentSuccesses;
     }
 
     /**
@@ -176,6 +197,7 @@ final class Endpoint {
             lastAttemptAt = now;
             if (outcome.kind() == AttemptOutcome.DELIVERED) {
                 lastSuccessAt = nanoTime.getAsLong();
+                recentSuccesses = recentSuccesses(lastSuccessAt) + 1;
                 answerNanos = answerNanos < 0
                         ? took.toNanos()
                         : ANSWER_WEIGHT * took.toNanos() + (1 - ANSWER_WEIGHT) * answerNanos;

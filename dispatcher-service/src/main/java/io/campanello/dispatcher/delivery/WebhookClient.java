@@ -88,17 +88,25 @@ class WebhookClient implements DisposableBean {
 
     /**
      * What an attempt came to, and what the endpoint answered (kept in the attempt record, never logged); when no
-     * response came, what the transport said (e.g. why TLS failed).
+     * response came, what the transport said (e.g. why TLS failed). {@code answeredIn}: from the request's last byte
+     * written to the response's status line read, the endpoint's own time without this instance's work on the
+     * request before and after; null when no response came, or it came before the request was written whole.
      */
-    record Attempted(DeliveryOutcome outcome, Map<String, String> headers, String body, String errorDetail) {
+    record Attempted(
+            DeliveryOutcome outcome,
+            Map<String, String> headers,
+            String body,
+            String errorDetail,
+            Duration answeredIn) {
 
         static Attempted failed(Throwable error) {
-            return new Attempted(Outcomes.ofError(error), Map.of(), null, Outcomes.errorDetail(error));
+            return new Attempted(Outcomes.ofError(error), Map.of(), null, Outcomes.errorDetail(error), null);
         }
     }
 
     Mono<Attempted> post(Requests.Request request) {
         Duration deadline = properties.connectTimeout().plus(request.timeout());
+        long[] writtenAt = {0};
         // Headers and timeout are set on the request itself: configuring the client per request (responseTimeout,
         // headers) copies its whole configuration every time.
         Mono<Attempted> direct = http.post()
@@ -106,18 +114,24 @@ class WebhookClient implements DisposableBean {
                 .send((outbound, out) -> {
                     outbound.responseTimeout(request.timeout());
                     request.headers().forEach(outbound::header);
-                    return out.sendByteArray(Mono.just(request.body()));
+                    return out.sendByteArray(Mono.just(request.body()))
+                            .then()
+                            .doOnSuccess(written -> writtenAt[0] = System.nanoTime());
                 })
-                .response((response, content) -> keptBody(content)
-                        .map(body -> new Attempted(
-                                Outcomes.ofStatus(
-                                        response.status().code(),
-                                        response.responseHeaders().get("retry-after"),
-                                        Instant.now(),
-                                        properties::isPermanent),
-                                keptHeaders(response.responseHeaders()),
-                                body,
-                                null)))
+                .response((response, content) -> {
+                    Duration answeredIn = writtenAt[0] == 0 ? null : Duration.ofNanos(System.nanoTime() - writtenAt[0]);
+                    return keptBody(content)
+                            .map(body -> new Attempted(
+                                    Outcomes.ofStatus(
+                                            response.status().code(),
+                                            response.responseHeaders().get("retry-after"),
+                                            Instant.now(),
+                                            properties::isPermanent),
+                                    keptHeaders(response.responseHeaders()),
+                                    body,
+                                    null,
+                                    answeredIn));
+                })
                 .single()
                 .timeout(deadline);
         String host = unbracketed(request.url().getHost());

@@ -107,6 +107,57 @@ class EndpointTest {
     }
 
     @Test
+    void aPauseOfTheDispatcherDoesNotMakeAnEndpointThatServesItsQueueSlow() {
+        var now = new AtomicLong();
+        Endpoint endpoint =
+                endpoint(settings(20, 200, 5, Duration.ofSeconds(30), Duration.ofSeconds(1)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        fill(endpoint, subscription, 220);
+        for (int i = 0; i < 2_000; i++) { // a second at 2,000 answers/s, 10 ms each
+            now.addAndGet(Duration.ofMillis(1).toNanos() / 2);
+            endpoint.finished(subscription, OK, Duration.ofMillis(10), T0);
+            assertThat(endpoint.offer(subscription, false)).isPresent();
+        }
+        assertThat(endpoint.offer(subscription, false)).as("full").isEmpty();
+        assertThat(endpoint.keepsUp()).isTrue();
+
+        // The dispatcher gets no core for 400 ms: its 20 requests in flight all come back late at once.
+        now.addAndGet(Duration.ofMillis(400).toNanos());
+        for (int i = 0; i < 20; i++) {
+            endpoint.finished(subscription, OK, Duration.ofMillis(400), T0);
+            assertThat(endpoint.offer(subscription, false)).isPresent();
+        }
+
+        assertThat(endpoint.keepsUp())
+                .as("before the pause it served about 1,000 in half a second: a queue of 200 is no slow drain")
+                .isTrue();
+    }
+
+    @Test
+    void anEndpointThatKeepsAnsweringTooSlowlyForItsQueueStopsKeepingUp() {
+        var now = new AtomicLong();
+        Endpoint endpoint =
+                endpoint(settings(20, 200, 5, Duration.ofSeconds(30), Duration.ofSeconds(1)), null, now::get);
+        Subscription subscription = subscription(null, null);
+        fill(endpoint, subscription, 220);
+        for (int i = 0; i < 2_000; i++) {
+            now.addAndGet(Duration.ofMillis(1).toNanos() / 2);
+            endpoint.finished(subscription, OK, Duration.ofMillis(10), T0);
+            endpoint.offer(subscription, false);
+        }
+        assertThat(endpoint.keepsUp()).isTrue();
+
+        // From now on 400 ms an answer: 20 slots serve 50/s, a queue of 200 takes 4 s.
+        for (int i = 0; i < 75; i++) {
+            now.addAndGet(Duration.ofMillis(20).toNanos());
+            endpoint.finished(subscription, OK, Duration.ofMillis(400), T0);
+            endpoint.offer(subscription, false);
+        }
+
+        assertThat(endpoint.keepsUp()).as("after 1.5 s at 50 answers/s").isFalse();
+    }
+
+    @Test
     void anEndpointThatStopsAnsweringOrFailsNoLongerKeepsUp() {
         var now = new AtomicLong();
         Endpoint endpoint = endpoint(settings(2, 1, 5, Duration.ofSeconds(30), Duration.ofMillis(50)), null, now::get);

@@ -90,6 +90,26 @@ class WebhookClientTest {
     }
 
     @Test
+    void measuresTheEndpointsOwnAnswerTimeFromTheWrittenRequestToItsStatusLine() {
+        DisposableServer server = serve(HttpServer.create()
+                .handle((request, response) -> request.receive()
+                        .then()
+                        .then(Mono.delay(Duration.ofMillis(300)))
+                        .then(response.status(200).send())));
+        WebhookClient client = client(properties(null, ""), LOCAL);
+
+        long start = System.nanoTime();
+        WebhookClient.Attempted attempted = client.post(request("http://127.0.0.1:" + server.port() + "/hook"))
+                .block(Duration.ofSeconds(10));
+        Duration whole = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(attempted.outcome().kind()).isEqualTo(AttemptOutcome.DELIVERED);
+        assertThat(attempted.answeredIn())
+                .as("the endpoint's 300 ms, without connecting and writing before it")
+                .isBetween(Duration.ofMillis(300), whole);
+    }
+
+    @Test
     void keepsTheFirstFourKibibytesOfAHugeResponseBody() {
         DisposableServer server = serve(HttpServer.create()
                 .handle((request, response) -> response.status(500).sendString(Mono.just("x".repeat(1_000_000)))));

@@ -113,20 +113,14 @@ class EndpointTest {
                 endpoint(settings(20, 200, 5, Duration.ofSeconds(30), Duration.ofSeconds(1)), null, now::get);
         Subscription subscription = subscription(null, null);
         fill(endpoint, subscription, 220);
-        for (int i = 0; i < 2_000; i++) { // a second at 2,000 answers/s, 10 ms each
-            now.addAndGet(Duration.ofMillis(1).toNanos() / 2);
-            endpoint.finished(subscription, OK, Duration.ofMillis(10), T0);
-            assertThat(endpoint.offer(subscription, false)).isPresent();
-        }
+        // a second at 2,000 answers/s, 10 ms each
+        answerAndRefill(endpoint, subscription, now, 2_000, Duration.ofNanos(500_000), Duration.ofMillis(10));
         assertThat(endpoint.offer(subscription, false)).as("full").isEmpty();
         assertThat(endpoint.keepsUp()).isTrue();
 
         // The dispatcher gets no core for 400 ms: its 20 requests in flight all come back late at once.
         now.addAndGet(Duration.ofMillis(400).toNanos());
-        for (int i = 0; i < 20; i++) {
-            endpoint.finished(subscription, OK, Duration.ofMillis(400), T0);
-            assertThat(endpoint.offer(subscription, false)).isPresent();
-        }
+        answerAndRefill(endpoint, subscription, now, 20, Duration.ZERO, Duration.ofMillis(400));
 
         assertThat(endpoint.keepsUp())
                 .as("before the pause it served about 1,000 in half a second: a queue of 200 is no slow drain")
@@ -140,19 +134,11 @@ class EndpointTest {
                 endpoint(settings(20, 200, 5, Duration.ofSeconds(30), Duration.ofSeconds(1)), null, now::get);
         Subscription subscription = subscription(null, null);
         fill(endpoint, subscription, 220);
-        for (int i = 0; i < 2_000; i++) {
-            now.addAndGet(Duration.ofMillis(1).toNanos() / 2);
-            endpoint.finished(subscription, OK, Duration.ofMillis(10), T0);
-            endpoint.offer(subscription, false);
-        }
+        answerAndRefill(endpoint, subscription, now, 2_000, Duration.ofNanos(500_000), Duration.ofMillis(10));
         assertThat(endpoint.keepsUp()).isTrue();
 
         // From now on 400 ms an answer: 20 slots serve 50/s, a queue of 200 takes 4 s.
-        for (int i = 0; i < 75; i++) {
-            now.addAndGet(Duration.ofMillis(20).toNanos());
-            endpoint.finished(subscription, OK, Duration.ofMillis(400), T0);
-            endpoint.offer(subscription, false);
-        }
+        answerAndRefill(endpoint, subscription, now, 75, Duration.ofMillis(20), Duration.ofMillis(400));
 
         assertThat(endpoint.keepsUp()).as("after 1.5 s at 50 answers/s").isFalse();
     }
@@ -199,6 +185,16 @@ class EndpointTest {
         assertThat(endpoint.keepsUp()).as("100 waiting at 50/s take 2 s").isFalse();
         endpoint.offer(subscription(null, 1000), false);
         assertThat(endpoint.keepsUp()).as("100 waiting at 1,000/s take 0.1 s").isTrue();
+    }
+
+    /** {@code answers} successes that took {@code took} each, {@code every} apart; each frees a slot, refilled at once. */
+    private static void answerAndRefill(
+            Endpoint endpoint, Subscription subscription, AtomicLong now, int answers, Duration every, Duration took) {
+        for (int i = 0; i < answers; i++) {
+            now.addAndGet(every.toNanos());
+            endpoint.finished(subscription, OK, took, T0);
+            assertThat(endpoint.offer(subscription, false)).isPresent();
+        }
     }
 
     private static void fill(Endpoint endpoint, Subscription subscription, int deliveries) {

@@ -25,7 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Sends events and copies of them to a standalone and reads what a receiver got, for the dedupe tests: each
  * negative check waits for a marker, an event of the same subject sent after the copies, which is matched after them
  * (one subject, one partition of webhooks.events) and delivered on the subscription's partition after anything they
- * made, and for the matcher's count of the copies it dropped.
+ * made, and for the matcher's count of the copies it dropped. The test subscriptions take one call at a time
+ * ({@code maxConcurrency} 1): with the default twenty, the marker's request may overtake an earlier one that is still
+ * in flight, and "arrived before the marker" would not hold.
  */
 final class EventCopies {
 
@@ -44,7 +46,8 @@ final class EventCopies {
         String type = "order.created." + UUID.randomUUID().toString().substring(0, 8);
         Api.Response created = api.post(
                 "http://localhost:" + settings.subscriptionsPort() + "/v1/subscriptions",
-                "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"" + type + "\"], \"activate\": true}");
+                "{\"url\": \"" + receiver.url(path) + "\", \"eventTypes\": [\"" + type
+                        + "\"], \"activate\": true, \"maxConcurrency\": 1}");
         assertThat(created.status()).isEqualTo(201);
         return type;
     }

@@ -23,7 +23,8 @@
 # BENCH_STANDALONE_OPTS (extra JVM options for the standalone, e.g. -XX:StartFlightRecording=... to profile it),
 # BENCH_SOURCE_FANOUT=n (n subscriptions on the source path's type: n deliveries per record),
 # BENCH_SOURCE_ENDPOINTS=n (the source path's records split over n event types, one subscription on each:
-# one delivery per record, as with one subscription).
+# one delivery per record, as with one subscription), BENCH_HOPS=1 (in each paced phase, also when its records could
+# be read on each Kafka topic of the path, from the producer's send: where the time goes; costs CPU of its own).
 # Needs the standalone's ports (8080-8085, 8090, 9092-9093) and 18083 (Connect's REST) free; Linux (/proc).
 # Builds (the standalone jar, and bench/peers/, a Maven project outside the main reactor) and measures under
 # /tmp/campanello-mvn.lock, so it never shares the CPU with a build. Logs of every process: the printed work folder.
@@ -53,5 +54,6 @@ flock "$lock" java -Xmx1g -cp "$app/peers-app-0.1.0-SNAPSHOT.jar:$app/lib/*" \
   -Dbench.standaloneJar="$root/standalone/target/campanello-standalone.jar" \
   -Dbench.sourceFanOut="${BENCH_SOURCE_FANOUT:-1}" -Dbench.sourceEndpoints="${BENCH_SOURCE_ENDPOINTS:-1}" \
   -Dbench.standaloneOptions="${BENCH_STANDALONE_OPTS:-}" \
+  -Dbench.hops="$([ "${BENCH_HOPS:-0}" = 1 ] && echo true || echo false)" \
   -Dbench.work="$work" \
   io.campanello.bench.peers.Peers 2>"$work/producer.log" | tee "$work/peers.md"

@@ -46,6 +46,7 @@ final class Paths {
                 "/raw",
                 1,
                 1,
+                List.of(),
                 new Load.Http(receiver.url("/raw"), Events.ORDER_TYPE, null, settings.httpConcurrency()),
                 () -> List.of(self),
                 () -> {});
@@ -79,6 +80,7 @@ final class Paths {
                 "/naive",
                 1,
                 1,
+                List.of(Stack.NAIVE_TOPIC),
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.NAIVE_TOPIC),
                 () -> List.of(listener.pid(), stack.standalonePid),
                 () -> processes.stop(listener));
@@ -141,6 +143,7 @@ final class Paths {
                 "/connect",
                 1,
                 1,
+                List.of(Stack.CONNECT_TOPIC),
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.CONNECT_TOPIC),
                 () -> List.of(connect.pid(), stack.standalonePid),
                 () -> processes.stop(connect));
@@ -170,6 +173,7 @@ final class Paths {
                 "/source/",
                 endpoints,
                 fanOut,
+                List.of(Stack.SOURCE_TOPIC, Stack.EVENTS_TOPIC, Stack.DELIVERIES_TOPIC),
                 new Load.Kafka(Stack.BOOTSTRAP, Stack.SOURCE_TOPIC, split),
                 () -> List.of(stack.standalonePid),
                 () -> {});
@@ -187,6 +191,7 @@ final class Paths {
                 "/fan/",
                 settings.fanOut(),
                 settings.fanOut(),
+                List.of(Stack.EVENTS_TOPIC, Stack.DELIVERIES_TOPIC),
                 new Load.Http(
                         "http://127.0.0.1:8081/v1/events",
                         Events.FAN_OUT_TYPE,

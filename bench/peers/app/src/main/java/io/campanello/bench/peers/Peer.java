@@ -9,6 +9,7 @@ import java.util.function.Supplier;
  * and how to stop what it started. With more endpoints than the fan-out the records are split: each goes to one
  * endpoint, number {@code seq % endpoints} (its path ends in that number).
  *
+ * @param topics the Kafka topics a record passes through before the receiver, in order ({@link Hops})
  * @param cpuPids the path's processes (for the Kafka paths, with the JVM hosting the broker)
  */
 record Peer(
@@ -18,6 +19,7 @@ record Peer(
         String prefix,
         int endpoints,
         int fanOut,
+        List<String> topics,
         Load load,
         Supplier<List<Long>> cpuPids,
         Runnable stop) {

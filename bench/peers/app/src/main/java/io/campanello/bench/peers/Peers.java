@@ -33,7 +33,7 @@ public final class Peers {
             say("receiver on port %d; standalone (broker and Campanello) ready in %.1f s",
                     stack.receiverPort, (System.nanoTime() - started) / 1e9);
             ReceiverClient receiver = new ReceiverClient(stack.receiverPort);
-            Phase phases = new Phase(receiver, stack.receiverPid);
+            Phase phases = new Phase(receiver, stack.receiverPid, settings.hops());
             warmUpReceiver(settings, receiver);
             double idle = idleCpu(stack.standalonePid, Duration.ofSeconds(3));
             say("standalone JVM idle (broker, Campanello without work): %.3f CPU s/s; it is counted in every Kafka "

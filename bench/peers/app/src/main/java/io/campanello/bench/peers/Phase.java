@@ -41,11 +41,13 @@ final class Phase {
 
     private final ReceiverClient receiver;
     private final long receiverPid;
+    private final boolean hops;
     private int phases;
 
-    Phase(ReceiverClient receiver, long receiverPid) {
+    Phase(ReceiverClient receiver, long receiverPid, boolean hops) {
         this.receiver = receiver;
         this.receiverPid = receiverPid;
+        this.hops = hops;
     }
 
     Result run(Peer peer, String phase, long records, double deliveriesPerSecond) {
@@ -57,10 +59,14 @@ final class Phase {
         double compiler0 = Processes.compilerSeconds(peer.cpuPids().get());
         double receiver0 = Processes.cpuSeconds(receiverPid);
         double producer0 = Processes.cpuSeconds(self);
+        Hops onTopics = hops && deliveriesPerSecond > 0 && !peer.topics().isEmpty()
+                ? new Hops(Stack.BOOTSTRAP, peer.topics(), number)
+                : null;
         long start = System.nanoTime();
         long refused = peer.load().send(number, records, deliveriesPerSecond / peer.fanOut());
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         awaitDeliveries(peer.prefix(), expected);
+        String hopsSummary = onTopics == null ? null : onTopics.summary();
         double pathCpu = Processes.cpuSeconds(peer.cpuPids().get()) - path0;
         double compilerCpu = Processes.compilerSeconds(peer.cpuPids().get()) - compiler0;
         double receiverCpu = Processes.cpuSeconds(receiverPid) - receiver0;
@@ -108,6 +114,16 @@ final class Phase {
                 receiverCpu,
                 producerCpu,
                 failures.isEmpty() ? "" : " — FAILED: " + String.join("; ", failures));
+        if (hopsSummary != null) {
+            Peers.say(
+                    "%s %s, read on its topics by the benchmark's consumer, from the producer's send: %s; receiver "
+                            + "p50 %.1f ms / p99 %.1f ms",
+                    peer.name(),
+                    phase,
+                    hopsSummary,
+                    stats.p50Micros() / 1e3,
+                    stats.p99Micros() / 1e3);
+        }
         return result;
     }
 

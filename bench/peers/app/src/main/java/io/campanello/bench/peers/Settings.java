@@ -12,6 +12,7 @@ import java.util.List;
  * @param receiverWarmUp requests posted to the receiver before the first path
  * @param pacedSeconds how long the paced phase (half the flat-out rate) lasts
  * @param standaloneOptions extra JVM options for the standalone (e.g. a flight recording), none by default
+ * @param hops whether the paced phases also note when their records could be read on each topic ({@link Hops})
  */
 record Settings(
         List<String> paths,
@@ -30,6 +31,7 @@ record Settings(
         Path pluginPath,
         String standaloneJar,
         List<String> standaloneOptions,
+        boolean hops,
         Path work) {
 
     static Settings fromSystemProperties() {
@@ -52,6 +54,7 @@ record Settings(
                 List.of(System.getProperty("bench.standaloneOptions", "").trim().split("\\s+")).stream()
                         .filter(option -> !option.isEmpty())
                         .toList(),
+                Boolean.getBoolean("bench.hops"),
                 Path.of(System.getProperty("bench.work")));
     }
 }

@@ -32,6 +32,8 @@ final class Stack {
     static final String NAIVE_TOPIC = "bench.peers.naive";
     static final String CONNECT_TOPIC = "bench.peers.connect";
     static final String SOURCE_TOPIC = "bench.peers.source";
+    static final String EVENTS_TOPIC = "webhooks.events";
+    static final String DELIVERIES_TOPIC = "webhooks.deliveries";
     static final String API_KEY = "cmp_bench_peers_key";
 
     private final Settings settings;

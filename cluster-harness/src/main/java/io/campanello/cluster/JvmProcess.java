@@ -17,7 +17,11 @@ import java.util.List;
  */
 public final class JvmProcess {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * How long a started service may take to become ready. A rolling restart starts four services at once beside three
+     * brokers and the others on two cores: on a slow machine each took 100–112 s of Spring start-up alone.
+     */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     /** Every JVM started here: killed when the test JVM exits, even when a test did not clean up. */
     private static final java.util.Set<JvmProcess> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
 

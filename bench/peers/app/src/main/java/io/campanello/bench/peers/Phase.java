@@ -99,7 +99,8 @@ final class Phase {
         Result result = new Result(
                 phase, records, expected, stats, rate, sendSeconds, pathCpu, compilerCpu, receiverCpu, producerCpu, failures);
         Peers.say(
-                "%s %s: %,d of %,d deliveries, %,d duplicates, %,.0f deliveries/s, p50 %.2f ms, p99 %.2f ms, "
+                "%s %s: %,d of %,d deliveries, %,d duplicates, %,.0f deliveries/s (%,.0f/s from the first send to the "
+                        + "last receipt), p50 %.2f ms, p99 %.2f ms, "
                         + "CPU path %.2f s (JIT compiler %.2f s), receiver %.2f s, producer %.2f s%s",
                 peer.name(),
                 phase,
@@ -107,6 +108,7 @@ final class Phase {
                 expected,
                 stats.duplicates(),
                 rate,
+                stats.distinct() / ((stats.last() - start) / 1e9),
                 stats.p50Micros() / 1e3,
                 stats.p99Micros() / 1e3,
                 pathCpu,

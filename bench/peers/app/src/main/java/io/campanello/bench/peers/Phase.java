@@ -3,6 +3,7 @@ package io.campanello.bench.peers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,11 +25,23 @@ final class Phase {
             double compilerCpu,
             double receiverCpu,
             double producerCpu,
+            Map<String, Double> pathCpuByThreads,
             List<String> failures) {
 
         /** The JIT compiler's share of the path's CPU in this phase. */
         double compilerShare() {
             return pathCpu <= 0 ? 0 : compilerCpu / pathCpu;
+        }
+
+        /** The path's CPU per delivery by thread group, in µs: "broker 61, dispatcher 40, …". */
+        String perDelivery() {
+            StringBuilder text = new StringBuilder();
+            pathCpuByThreads.forEach((group, seconds) -> text.append(text.isEmpty() ? "" : ", ")
+                    .append(group)
+                    .append(' ')
+                    .append(Math.round(perThousand(seconds) * 1_000))
+                    .append(" µs"));
+            return text.toString();
         }
 
         double perThousand(double cpuSeconds) {
@@ -57,6 +70,7 @@ final class Phase {
         long self = ProcessHandle.current().pid();
         double path0 = Processes.cpuSeconds(peer.cpuPids().get());
         double compiler0 = Processes.compilerSeconds(peer.cpuPids().get());
+        Map<String, Double> threads0 = ThreadGroups.snapshot(peer.cpuPids().get());
         double receiver0 = Processes.cpuSeconds(receiverPid);
         double producer0 = Processes.cpuSeconds(self);
         Hops onTopics = hops && deliveriesPerSecond > 0 && !peer.topics().isEmpty()
@@ -69,6 +83,7 @@ final class Phase {
         String hopsSummary = onTopics == null ? null : onTopics.summary();
         double pathCpu = Processes.cpuSeconds(peer.cpuPids().get()) - path0;
         double compilerCpu = Processes.compilerSeconds(peer.cpuPids().get()) - compiler0;
+        Map<String, Double> byThreads = ThreadGroups.since(threads0, ThreadGroups.snapshot(peer.cpuPids().get()));
         double receiverCpu = Processes.cpuSeconds(receiverPid) - receiver0;
         double producerCpu = Processes.cpuSeconds(self) - producer0;
         ReceiverClient.Stats stats = receiver.stats(peer.prefix());
@@ -97,7 +112,18 @@ final class Phase {
         double span = (stats.t90() - stats.t10()) / 1e9;
         double rate = span > 0.05 ? 0.8 * stats.distinct() / span : stats.distinct() / ((stats.last() - start) / 1e9);
         Result result = new Result(
-                phase, records, expected, stats, rate, sendSeconds, pathCpu, compilerCpu, receiverCpu, producerCpu, failures);
+                phase,
+                records,
+                expected,
+                stats,
+                rate,
+                sendSeconds,
+                pathCpu,
+                compilerCpu,
+                receiverCpu,
+                producerCpu,
+                byThreads,
+                failures);
         Peers.say(
                 "%s %s: %,d of %,d deliveries, %,d duplicates, %,.0f deliveries/s (%,.0f/s from the first send to the "
                         + "last receipt), p50 %.2f ms, p99 %.2f ms, "
@@ -116,6 +142,7 @@ final class Phase {
                 receiverCpu,
                 producerCpu,
                 failures.isEmpty() ? "" : " — FAILED: " + String.join("; ", failures));
+        Peers.say("%s %s, the path's CPU per delivery by thread group: %s", peer.name(), phase, result.perDelivery());
         if (hopsSummary != null) {
             Peers.say(
                     "%s %s, read on its topics by the benchmark's consumer, from the producer's send: %s; receiver "

@@ -70,7 +70,7 @@ final class Processes {
     }
 
     /** User + system seconds of a process or thread from its {@code stat} file. */
-    private static double cpuSeconds(Path stat) {
+    static double cpuSeconds(Path stat) {
         try {
             String line = Files.readString(stat);
             String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");

@@ -1,8 +1,10 @@
 package io.campanello.bench.peers;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /** The run's markdown: one row per path, the ratios between paths, and the checks. */
@@ -80,6 +82,7 @@ final class Report {
             System.out.println("- " + r.peer().name() + ": " + r.peer().label());
         }
         System.out.println();
+        byThreads(results);
         ratios("Flat-out deliveries/s, row ÷ column", results, r -> r.full().deliveriesPerSecond());
         ratios("CPU seconds per 1,000 deliveries (path), row ÷ column", results, r -> r.full()
                 .perThousand(r.full().pathCpu()));
@@ -114,6 +117,28 @@ final class Report {
                         ? " — |"
                         : String.format(Locale.ROOT, " %.2f |", figure.applyAsDouble(row) / divisor));
             }
+            System.out.println(line);
+        }
+        System.out.println();
+    }
+
+    /** Flat out: the path's CPU per delivery by the threads that spent it ({@link ThreadGroups}), in µs. */
+    private static void byThreads(List<PathResult> results) {
+        Set<String> groups = new LinkedHashSet<>();
+        results.forEach(r -> groups.addAll(r.full().pathCpuByThreads().keySet()));
+        groups.remove(ThreadGroups.OTHER);
+        groups.add(ThreadGroups.OTHER);
+        System.out.println("Flat out: the path's CPU per delivery (µs) by the threads that spent it:");
+        System.out.println();
+        System.out.println("| path | " + String.join(" | ", groups) + " | all |");
+        System.out.println("|---|" + "---|".repeat(groups.size() + 1));
+        for (PathResult r : results) {
+            StringBuilder line = new StringBuilder("| " + r.peer().name() + " |");
+            for (String group : groups) {
+                double seconds = r.full().pathCpuByThreads().getOrDefault(group, 0.0);
+                line.append(String.format(Locale.ROOT, " %.0f |", r.full().perThousand(seconds) * 1_000));
+            }
+            line.append(String.format(Locale.ROOT, " %.0f |", r.full().perThousand(r.full().pathCpu()) * 1_000));
             System.out.println(line);
         }
         System.out.println();

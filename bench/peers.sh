@@ -9,11 +9,11 @@
 # For each: deliveries/s flat out, CPU seconds per 1,000 deliveries (from /proc/<pid>/stat; the path's processes,
 # the receiver and the producer apart), p50/p99 from the producer's send to the receiver, flat out and paced at half
 # the flat-out rate; every delivery counted by id (missing or duplicated ones fail the run: exit code 1).
-#   bash bench/peers.sh                                   full size (about 8 minutes, most of it the slowest path)
-#   BENCH_RECORDS=5000 BENCH_WARMUP=2000 BENCH_RECEIVER_WARMUP=5000 BENCH_PACED_SECONDS=5 bash bench/peers.sh
+#   bash bench/peers.sh                                   full size (about 15 minutes, most of it warming Campanello up)
+#   BENCH_RECORDS=5000 BENCH_WARMUP=2000 BENCH_WARMUP_ROUNDS=2 BENCH_RECEIVER_WARMUP=5000 BENCH_PACED_SECONDS=5 bash bench/peers.sh
 #                                                         smoke (under 2 minutes, plus the build)
 # Settings: BENCH_RECORDS (deliveries per path flat out, 50000), BENCH_WARMUP (deliveries per warm-up round, 10000),
-# BENCH_WARMUP_ROUNDS (at most, 12: rounds stop once the JIT compiler threads took under 5 % of the path's CPU),
+# BENCH_WARMUP_ROUNDS (at most, 30: rounds stop once the JIT compiler threads took under 5 % of the path's CPU),
 # BENCH_RECEIVER_WARMUP
 # (requests that warm the receiver up before the first path, 20000), BENCH_PACED_SECONDS (20),
 # BENCH_PATHS (raw,naive,connect,source,fanout), BENCH_PARTITIONS (6), BENCH_FANOUT (20), BENCH_HTTP_CONCURRENCY
@@ -43,7 +43,7 @@ app=$root/bench/peers/app/target
 flock "$lock" java -Xmx1g -cp "$app/peers-app-0.1.0-SNAPSHOT.jar:$app/lib/*" \
   -Dbench.paths="${BENCH_PATHS:-raw,naive,connect,source,fanout}" \
   -Dbench.records="${BENCH_RECORDS:-50000}" -Dbench.warmup="${BENCH_WARMUP:-10000}" \
-  -Dbench.warmupRounds="${BENCH_WARMUP_ROUNDS:-12}" \
+  -Dbench.warmupRounds="${BENCH_WARMUP_ROUNDS:-30}" \
   -Dbench.pacedSeconds="${BENCH_PACED_SECONDS:-20}" -Dbench.partitions="${BENCH_PARTITIONS:-6}" \
   -Dbench.fanOut="${BENCH_FANOUT:-20}" -Dbench.httpConcurrency="${BENCH_HTTP_CONCURRENCY:-64}" \
   -Dbench.connectPool="${BENCH_CONNECT_POOL:-64}" -Dbench.stall="${BENCH_STALL:-30}" \

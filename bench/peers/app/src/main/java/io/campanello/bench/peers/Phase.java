@@ -71,6 +71,7 @@ final class Phase {
         double path0 = Processes.cpuSeconds(peer.cpuPids().get());
         double compiler0 = Processes.compilerSeconds(peer.cpuPids().get());
         Map<String, Double> threads0 = ThreadGroups.snapshot(peer.cpuPids().get());
+        long switches0 = Processes.contextSwitches();
         double receiver0 = Processes.cpuSeconds(receiverPid);
         double producer0 = Processes.cpuSeconds(self);
         Hops onTopics = hops && deliveriesPerSecond > 0 && !peer.topics().isEmpty()
@@ -84,6 +85,7 @@ final class Phase {
         double pathCpu = Processes.cpuSeconds(peer.cpuPids().get()) - path0;
         double compilerCpu = Processes.compilerSeconds(peer.cpuPids().get()) - compiler0;
         Map<String, Double> byThreads = ThreadGroups.since(threads0, ThreadGroups.snapshot(peer.cpuPids().get()));
+        long switches = Processes.contextSwitches() - switches0;
         double receiverCpu = Processes.cpuSeconds(receiverPid) - receiver0;
         double producerCpu = Processes.cpuSeconds(self) - producer0;
         ReceiverClient.Stats stats = receiver.stats(peer.prefix());
@@ -142,7 +144,13 @@ final class Phase {
                 receiverCpu,
                 producerCpu,
                 failures.isEmpty() ? "" : " — FAILED: " + String.join("; ", failures));
-        Peers.say("%s %s, the path's CPU per delivery by thread group: %s", peer.name(), phase, result.perDelivery());
+        Peers.say(
+                "%s %s, the path's CPU per delivery by thread group: %s; the machine's context switches per delivery: "
+                        + "%.1f",
+                peer.name(),
+                phase,
+                result.perDelivery(),
+                stats.distinct() == 0 ? 0 : switches / (double) stats.distinct());
         if (hopsSummary != null) {
             Peers.say(
                     "%s %s, read on its topics by the benchmark's consumer, from the producer's send: %s; receiver "

@@ -104,6 +104,20 @@ final class Processes {
         return seconds;
     }
 
+    /** Context switches of the whole machine so far (/proc/stat's {@code ctxt}): every process's hand-offs. */
+    static long contextSwitches() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("ctxt ")) {
+                    return Long.parseLong(line.substring(5).strip());
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/stat", e);
+        }
+    }
+
     static double cpuSeconds(List<Long> pids) {
         return pids.stream().mapToDouble(Processes::cpuSeconds).sum();
     }

@@ -39,7 +39,7 @@ record Settings(
                 List.of(System.getProperty("bench.paths", "raw,naive,connect,source,fanout").split(",")),
                 Long.getLong("bench.records", 50_000),
                 Long.getLong("bench.warmup", 10_000),
-                Integer.getInteger("bench.warmupRounds", 12),
+                Integer.getInteger("bench.warmupRounds", 30),
                 Long.getLong("bench.receiverWarmup", 20_000),
                 Double.parseDouble(System.getProperty("bench.pacedSeconds", "20")),
                 Integer.getInteger("bench.partitions", 6),

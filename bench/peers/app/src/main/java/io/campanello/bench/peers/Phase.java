@@ -69,7 +69,6 @@ final class Phase {
         receiver.reset(number, records);
         long self = ProcessHandle.current().pid();
         double path0 = Processes.cpuSeconds(peer.cpuPids().get());
-        double compiler0 = Processes.compilerSeconds(peer.cpuPids().get());
         Map<String, Double> threads0 = ThreadGroups.snapshot(peer.cpuPids().get());
         long switches0 = Processes.contextSwitches();
         double receiver0 = Processes.cpuSeconds(receiverPid);
@@ -83,8 +82,8 @@ final class Phase {
         awaitDeliveries(peer.prefix(), expected);
         String hopsSummary = onTopics == null ? null : onTopics.summary();
         double pathCpu = Processes.cpuSeconds(peer.cpuPids().get()) - path0;
-        double compilerCpu = Processes.compilerSeconds(peer.cpuPids().get()) - compiler0;
         Map<String, Double> byThreads = ThreadGroups.since(threads0, ThreadGroups.snapshot(peer.cpuPids().get()));
+        double compilerCpu = byThreads.getOrDefault(ThreadGroups.JIT, 0.0);
         long switches = Processes.contextSwitches() - switches0;
         double receiverCpu = Processes.cpuSeconds(receiverPid) - receiver0;
         double producerCpu = Processes.cpuSeconds(self) - producer0;

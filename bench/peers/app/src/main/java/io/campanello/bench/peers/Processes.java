@@ -80,30 +80,6 @@ final class Processes {
         }
     }
 
-    /**
-     * User + system seconds of the processes' JIT compiler threads (HotSpot's "C1/C2 CompilerThread", named
-     * {@code C1 CompilerThre} and {@code C2 CompilerThre} in /proc): how much of a JVM's CPU is still warming up.
-     */
-    static double compilerSeconds(List<Long> pids) {
-        double seconds = 0;
-        for (long pid : pids) {
-            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        if (Files.readString(task.resolve("comm")).matches("C[12] CompilerThre\\w*\\s*")) {
-                            seconds += cpuSeconds(task.resolve("stat"));
-                        }
-                    } catch (IOException | UncheckedIOException gone) {
-                        // a compiler thread that ended meanwhile: HotSpot starts and stops them as the queue varies
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the threads of " + pid, e);
-            }
-        }
-        return seconds;
-    }
-
     /** Context switches of the whole machine so far (/proc/stat's {@code ctxt}): every process's hand-offs. */
     static long contextSwitches() {
         try {

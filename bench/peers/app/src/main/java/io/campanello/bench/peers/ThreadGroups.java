@@ -22,11 +22,17 @@ final class ThreadGroups {
 
     static final String OTHER = "other";
 
+    /**
+     * HotSpot's JIT compiler threads ("C1 CompilerThread", "C2 CompilerThread"): how much of a JVM's CPU is still
+     * warming up. HotSpot starts and stops them as its queue varies.
+     */
+    static final String JIT = "JIT";
+
     private ThreadGroups() {}
 
     private static Map<String, Pattern> groups() {
         Map<String, Pattern> groups = new LinkedHashMap<>();
-        groups.put("JIT", Pattern.compile("C[12] CompilerThre.*"));
+        groups.put(JIT, Pattern.compile("C[12] CompilerThre.*"));
         groups.put("GC+VM", Pattern.compile("(GC Thread|G1 |VM Thread|VM Periodic).*"));
         groups.put(
                 "broker",

@@ -1,10 +1,8 @@
 package io.campanello.bench.peers;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /** The run's markdown: one row per path, the ratios between paths, and the checks. */
@@ -124,10 +122,14 @@ final class Report {
 
     /** Flat out: the path's CPU per delivery by the threads that spent it ({@link ThreadGroups}), in µs. */
     private static void byThreads(List<PathResult> results) {
-        Set<String> groups = new LinkedHashSet<>();
-        results.forEach(r -> groups.addAll(r.full().pathCpuByThreads().keySet()));
-        groups.remove(ThreadGroups.OTHER);
-        groups.add(ThreadGroups.OTHER);
+        if (results.isEmpty()) {
+            return;
+        }
+        // Every path has every group, in the same order; a group no path spent 1 µs in is left out.
+        List<String> groups = results.get(0).full().pathCpuByThreads().keySet().stream()
+                .filter(group -> results.stream()
+                        .anyMatch(r -> r.full().microsPerDelivery(r.full().pathCpuByThreads().get(group)) > 0))
+                .toList();
         System.out.println("Flat out: the path's CPU per delivery (µs) by the threads that spent it:");
         System.out.println();
         System.out.println("| path | " + String.join(" | ", groups) + " | all |");
@@ -135,10 +137,9 @@ final class Report {
         for (PathResult r : results) {
             StringBuilder line = new StringBuilder("| " + r.peer().name() + " |");
             for (String group : groups) {
-                double seconds = r.full().pathCpuByThreads().getOrDefault(group, 0.0);
-                line.append(String.format(Locale.ROOT, " %.0f |", r.full().perThousand(seconds) * 1_000));
+                line.append(' ').append(r.full().microsPerDelivery(r.full().pathCpuByThreads().get(group))).append(" |");
             }
-            line.append(String.format(Locale.ROOT, " %.0f |", r.full().perThousand(r.full().pathCpu()) * 1_000));
+            line.append(' ').append(r.full().microsPerDelivery(r.full().pathCpu())).append(" |");
             System.out.println(line);
         }
         System.out.println();

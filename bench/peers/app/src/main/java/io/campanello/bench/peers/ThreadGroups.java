@@ -20,7 +20,7 @@ final class ThreadGroups {
     /** The groups in the order they are printed, each with the thread names it takes (first rule wins). */
     private static final Map<String, Pattern> GROUPS = groups();
 
-    static final String OTHER = "other";
+    private static final String OTHER = "other";
 
     /**
      * HotSpot's JIT compiler threads ("C1 CompilerThread", "C2 CompilerThread"): how much of a JVM's CPU is still
@@ -83,15 +83,10 @@ final class ThreadGroups {
         return seconds;
     }
 
-    /** What each group spent between two snapshots, groups that spent nothing left out. */
+    /** What each group spent between two snapshots; together, all the processes spent. */
     static Map<String, Double> since(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> spent = new LinkedHashMap<>();
-        after.forEach((group, seconds) -> {
-            double delta = seconds - before.getOrDefault(group, 0.0);
-            if (delta > 0.005 || group.equals(OTHER)) {
-                spent.put(group, Math.max(0, delta));
-            }
-        });
+        after.forEach((group, seconds) -> spent.put(group, seconds - before.getOrDefault(group, 0.0)));
         return spent;
     }
 }

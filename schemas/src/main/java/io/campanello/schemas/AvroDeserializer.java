@@ -53,8 +53,12 @@ public final class AvroDeserializer implements Deserializer<SpecificRecord> {
      * {@code io/campanello/schemas/history/}): their records are read into the current classes by Avro's schema
      * resolution, so an upgrade reads what the previous version wrote. A changed schema adds its old text here.
      */
-    public static final List<String> EARLIER_SCHEMAS =
-            List.of("Subscription-1.avsc", "Subscription-2.avsc", "DeliveryAttempt-1.avsc", "DeadLetter-1.avsc");
+    public static final List<String> EARLIER_SCHEMAS = List.of(
+            "Subscription-1.avsc",
+            "Subscription-2.avsc",
+            "Subscription-3.avsc",
+            "DeliveryAttempt-1.avsc",
+            "DeadLetter-1.avsc");
 
     private static final int HEADER_LENGTH = 10;
     private static final byte MAGIC_0 = (byte) 0xC3;

@@ -155,6 +155,34 @@ class AvroSerdeTest {
         assertThat(read.getSealedHeaders()).isEmpty();
     }
 
+    /** The release before activation times wrote none: its subscriptions are read with no activation boundary. */
+    @Test
+    void readsSubscriptionsWrittenBeforeActivationWasTimed() throws Exception {
+        org.apache.avro.Schema earlier = AvroDeserializer.earlierSchema("Subscription-3.avsc");
+        var old = new org.apache.avro.generic.GenericRecordBuilder(earlier)
+                .set("id", "sub_1")
+                .set("tenant", "acme")
+                .set("url", "https://example.com/hook")
+                .set("eventTypes", java.util.List.of("order.*"))
+                .set(
+                        "status",
+                        new org.apache.avro.generic.GenericData.EnumSymbol(
+                                earlier.getField("status").schema(), "ACTIVE"))
+                .set("secrets", java.util.List.of())
+                .set("createdAt", TIME.toEpochMilli())
+                .build();
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                        org.apache.avro.generic.GenericData.get(), earlier)
+                .encode(old)
+                .array();
+
+        var read = new AvroDeserializer()
+                .deserialize("webhooks.subscriptions", bytes, io.campanello.schemas.v1.Subscription.class);
+
+        assertThat(read.getStatus()).isEqualTo(io.campanello.schemas.v1.SubscriptionStatus.ACTIVE);
+        assertThat(read.getActivatedAt()).isNull();
+    }
+
     @Test
     void namesRetryTiersByTheirDelay() {
         assertThat(Topics.retryTier(Topics.RETRY_PREFIX, Duration.ofSeconds(5))).isEqualTo("webhooks.retry.5s");

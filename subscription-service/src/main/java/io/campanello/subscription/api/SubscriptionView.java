@@ -30,6 +30,7 @@ record SubscriptionView(
         int revision,
         Instant createdAt,
         Instant updatedAt,
+        Instant activatedAt,
         String secret) {
 
     /** What a custom header's value shows as. */
@@ -55,6 +56,7 @@ record SubscriptionView(
                 subscription.getRevision(),
                 subscription.getCreatedAt(),
                 subscription.getUpdatedAt(),
+                subscription.getActivatedAt(),
                 secret);
     }
 

@@ -83,6 +83,8 @@ public class Subscriptions {
                             + "; delete one first");
         }
         String secret = rules.secret(request.secret());
+        Instant now = clock.instant();
+        boolean active = Boolean.TRUE.equals(request.activate());
         Subscription subscription = Subscription.newBuilder()
                 .setId(Ids.newSubscriptionId())
                 .setTenant(tenant)
@@ -90,15 +92,15 @@ public class Subscriptions {
                 .setEventTypes(rules.eventTypes(request.eventTypes()))
                 .setFilter(rules.filter(request.filter()))
                 .setMode(request.mode() != null ? request.mode() : MatchMode.EVERY_TIME)
-                .setStatus(
-                        Boolean.TRUE.equals(request.activate()) ? SubscriptionStatus.ACTIVE : SubscriptionStatus.DRAFT)
+                .setStatus(active ? SubscriptionStatus.ACTIVE : SubscriptionStatus.DRAFT)
+                .setActivatedAt(active ? now : null)
                 .setSecrets(List.of(cipher.seal(secret, null)))
                 .setSealedHeaders(cipher.sealHeaders(rules.headers(request.headers())))
                 .setPayloadFormat(request.payloadFormat() != null ? request.payloadFormat() : PayloadFormat.JSON)
                 .setTimeoutMillis(rules.timeoutMillis(request.timeoutMillis()))
                 .setMaxConcurrency(rules.maxConcurrency(request.maxConcurrency()))
                 .setRateLimit(rules.rateLimit(request.rateLimit()))
-                .setCreatedAt(clock.instant())
+                .setCreatedAt(now)
                 .build();
         return urlChecks
                 .allowed(tenant, subscription.getUrl())
@@ -263,7 +265,13 @@ public class Subscriptions {
                     "invalid_status_transition",
                     "cannot " + action + " a subscription that is " + current.getStatus());
         }
-        return change(tenant, id, ifMatch, builder -> builder.setStatus(target));
+        return change(tenant, id, ifMatch, builder -> {
+            if (builder.getStatus() == SubscriptionStatus.DRAFT && target == SubscriptionStatus.ACTIVE) {
+                // The matcher may read events accepted before this moment after it: they stay undelivered to it.
+                builder.setActivatedAt(clock.instant());
+            }
+            return builder.setStatus(target);
+        });
     }
 
     /**

@@ -65,7 +65,12 @@ final class MatchProcessor implements Processor<String, SpecificRecord, String, 
         }
         SubscriptionIndex.Matches candidates = index.matching(event.getTenant(), event.getType());
         Variables variables = new Variables(event);
+        long receivedAt = event.getReceivedAt().toEpochMilli();
         for (int i = 0; i < candidates.size(); i++) {
+            if (!candidates.takes(i, receivedAt)) {
+                // Accepted while the subscription was a draft, read after its activation: as if it did not exist.
+                continue;
+            }
             MatchMode mode = candidates.mode(i);
             boolean matches = passes(candidates.filter(i), variables, candidates.id(i));
             MatchDecision decision;

@@ -6,6 +6,7 @@ import io.campanello.schemas.v1.Subscription;
 import io.campanello.schemas.v1.SubscriptionStatus;
 import io.campanello.subscription.filter.EventFilter;
 import io.campanello.subscription.filter.InvalidFilterException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -169,6 +170,7 @@ class SubscriptionIndex {
         private final String type;
         private final EventFilter[] filters;
         private final MatchMode[] modes;
+        private final long[] activeSince;
         private final Candidate[] candidates;
 
         private Matches(long version, String type, int hash, List<Candidate> found) {
@@ -178,10 +180,13 @@ class SubscriptionIndex {
             int size = found.size();
             this.filters = new EventFilter[size];
             this.modes = new MatchMode[size];
+            this.activeSince = new long[size];
             this.candidates = found.toArray(new Candidate[size]);
             for (int i = 0; i < size; i++) {
                 filters[i] = candidates[i].filter;
                 modes[i] = candidates[i].subscription.getMode();
+                Instant activatedAt = candidates[i].subscription.getActivatedAt();
+                activeSince[i] = activatedAt != null ? activatedAt.toEpochMilli() : Long.MIN_VALUE;
             }
         }
 
@@ -196,6 +201,14 @@ class SubscriptionIndex {
 
         MatchMode mode(int i) {
             return modes[i];
+        }
+
+        /**
+         * Whether the i-th subscription takes events Campanello accepted at this time (epoch milliseconds): not those
+         * accepted before it was activated, however late the matcher reads them.
+         */
+        boolean takes(int i, long receivedAtMillis) {
+            return receivedAtMillis >= activeSince[i];
         }
 
         String id(int i) {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Campanello's services as their own JVMs, from the executable jars a deployment runs, any number of each, against
+ * Campanello's services as their own JVMs, from the jars a deployment runs (extracted as in the container image), any number of each, against
  * one Kafka: each on a free port, with the settings every test needs (one API key, one key sealing subscription
  * secrets, plain HTTP to 127.0.0.0/8 allowed). {@link #close()} kills every one still running.
  */
@@ -55,7 +55,7 @@ public final class ServiceProcesses implements AutoCloseable {
         int port = Ports.free();
         List<String> command = new ArrayList<>(JvmProcess.java("256m"));
         command.add("-jar");
-        command.add(service.executableJar().toString());
+        command.add(service.runnableJar().toString());
         command.add("--server.port=" + port);
         command.addAll(shared);
         command.addAll(List.of(arguments));

@@ -93,34 +93,20 @@ class AvroSerdeTest {
 
     /** What the previous release wrote stays readable: an upgrade must not lose its subscriptions or attempts. */
     @Test
-    void readsRecordsWrittenWithAnEarlierSchema() throws Exception {
+    void readsRecordsWrittenWithAnEarlierSchema() {
         org.apache.avro.Schema earlier = AvroDeserializer.earlierSchema("Subscription-1.avsc");
         org.apache.avro.Schema secret = earlier.getField("secrets").schema().getElementType();
         var sealed = new org.apache.avro.generic.GenericData.Record(secret);
         sealed.put("keyId", "k1");
         sealed.put("nonce", java.nio.ByteBuffer.wrap(new byte[12]));
         sealed.put("ciphertext", java.nio.ByteBuffer.wrap(new byte[48]));
-        var old = new org.apache.avro.generic.GenericRecordBuilder(earlier)
-                .set("id", "sub_1")
-                .set("tenant", "acme")
-                .set("url", "https://example.com/hook")
-                .set("eventTypes", java.util.List.of("order.*"))
-                .set(
-                        "status",
-                        new org.apache.avro.generic.GenericData.EnumSymbol(
-                                earlier.getField("status").schema(), "ACTIVE"))
+
+        var read = readAsCurrent(subscriptionOf(earlier)
+                .set("status", active(earlier))
                 .set("secrets", java.util.List.of(sealed))
                 .set("timeoutMillis", 5000)
-                .set("createdAt", TIME.toEpochMilli())
                 .set("revision", 3)
-                .build();
-        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                        org.apache.avro.generic.GenericData.get(), earlier)
-                .encode(old)
-                .array();
-
-        var read = new AvroDeserializer()
-                .deserialize("webhooks.subscriptions", bytes, io.campanello.schemas.v1.Subscription.class);
+                .build());
 
         assertThat(read.getId()).isEqualTo("sub_1");
         assertThat(read.getTimeoutMillis()).isEqualTo(5000);
@@ -132,24 +118,12 @@ class AvroSerdeTest {
 
     /** The release before sealed headers wrote them in clear: they are still read, and nothing sealed is made up. */
     @Test
-    void readsClearHeadersWrittenBeforeHeadersWereSealed() throws Exception {
+    void readsClearHeadersWrittenBeforeHeadersWereSealed() {
         org.apache.avro.Schema earlier = AvroDeserializer.earlierSchema("Subscription-2.avsc");
-        var old = new org.apache.avro.generic.GenericRecordBuilder(earlier)
-                .set("id", "sub_1")
-                .set("tenant", "acme")
-                .set("url", "https://example.com/hook")
-                .set("eventTypes", java.util.List.of("order.*"))
-                .set("secrets", java.util.List.of())
-                .set("headers", java.util.Map.of("authorization", "Bearer abc"))
-                .set("createdAt", TIME.toEpochMilli())
-                .build();
-        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                        org.apache.avro.generic.GenericData.get(), earlier)
-                .encode(old)
-                .array();
 
-        var read = new AvroDeserializer()
-                .deserialize("webhooks.subscriptions", bytes, io.campanello.schemas.v1.Subscription.class);
+        var read = readAsCurrent(subscriptionOf(earlier)
+                .set("headers", java.util.Map.of("authorization", "Bearer abc"))
+                .build());
 
         assertThat(read.getHeaders()).containsEntry("authorization", "Bearer abc");
         assertThat(read.getSealedHeaders()).isEmpty();
@@ -157,30 +131,45 @@ class AvroSerdeTest {
 
     /** The release before activation times wrote none: its subscriptions are read with no activation boundary. */
     @Test
-    void readsSubscriptionsWrittenBeforeActivationWasTimed() throws Exception {
+    void readsSubscriptionsWrittenBeforeActivationWasTimed() {
         org.apache.avro.Schema earlier = AvroDeserializer.earlierSchema("Subscription-3.avsc");
-        var old = new org.apache.avro.generic.GenericRecordBuilder(earlier)
+
+        var read = readAsCurrent(
+                subscriptionOf(earlier).set("status", active(earlier)).build());
+
+        assertThat(read.getStatus()).isEqualTo(io.campanello.schemas.v1.SubscriptionStatus.ACTIVE);
+        assertThat(read.getActivatedAt()).isNull();
+    }
+
+    /** A subscription as an earlier release wrote it, with the fields every version requires. */
+    private static org.apache.avro.generic.GenericRecordBuilder subscriptionOf(org.apache.avro.Schema earlier) {
+        return new org.apache.avro.generic.GenericRecordBuilder(earlier)
                 .set("id", "sub_1")
                 .set("tenant", "acme")
                 .set("url", "https://example.com/hook")
                 .set("eventTypes", java.util.List.of("order.*"))
-                .set(
-                        "status",
-                        new org.apache.avro.generic.GenericData.EnumSymbol(
-                                earlier.getField("status").schema(), "ACTIVE"))
                 .set("secrets", java.util.List.of())
-                .set("createdAt", TIME.toEpochMilli())
-                .build();
-        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                        org.apache.avro.generic.GenericData.get(), earlier)
-                .encode(old)
-                .array();
+                .set("createdAt", TIME.toEpochMilli());
+    }
 
-        var read = new AvroDeserializer()
+    private static org.apache.avro.generic.GenericData.EnumSymbol active(org.apache.avro.Schema earlier) {
+        return new org.apache.avro.generic.GenericData.EnumSymbol(
+                earlier.getField("status").schema(), "ACTIVE");
+    }
+
+    /** Encodes the record with its own (earlier) schema and reads it as this release does. */
+    private static io.campanello.schemas.v1.Subscription readAsCurrent(org.apache.avro.generic.GenericRecord old) {
+        byte[] bytes;
+        try {
+            bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                            org.apache.avro.generic.GenericData.get(), old.getSchema())
+                    .encode(old)
+                    .array();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new AvroDeserializer()
                 .deserialize("webhooks.subscriptions", bytes, io.campanello.schemas.v1.Subscription.class);
-
-        assertThat(read.getStatus()).isEqualTo(io.campanello.schemas.v1.SubscriptionStatus.ACTIVE);
-        assertThat(read.getActivatedAt()).isNull();
     }
 
     @Test
